@@ -1,0 +1,22 @@
+// Turns the user's credentials into request headers, following the connector's declared scheme,
+// and lists the values that must never be shown (for redaction).
+import type { AuthScheme } from '../runtime/definitions.js';
+
+export type AuthValues = Record<string, unknown>;
+
+export function authorizationHeader(scheme: AuthScheme, auth: AuthValues): string {
+  if (scheme.scheme === 'basic') {
+    const user = String(auth[scheme.username] ?? '');
+    const pass = String(auth[scheme.password] ?? '');
+    return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  }
+  return `Bearer ${String(auth[scheme.token] ?? '')}`;
+}
+
+/** Every string that would reveal a credential: the secret itself and the header made from it. */
+export function secretValues(scheme: AuthScheme, auth: AuthValues): string[] {
+  const secretFields = scheme.scheme === 'basic' ? [scheme.password] : [scheme.token];
+  const values = secretFields.map((field) => auth[field]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const header = authorizationHeader(scheme, auth);
+  return [...values, header, header.replace(/^\w+ /, '')];
+}

@@ -1,0 +1,51 @@
+// Region → base URL, read from the one region table (auth/regions.json). A host-configured
+// `origin` (a local sandbox or a proxy) replaces scheme and host but keeps the path prefix.
+import { readFileSync } from 'node:fs';
+import type { ApiName, Region } from '../runtime/definitions.js';
+
+type RegionTable = Record<ApiName, Record<Region, string>>;
+
+const table: RegionTable = JSON.parse(readFileSync(new URL('./regions.json', import.meta.url), 'utf8'));
+
+export const REGIONS: readonly Region[] = ['us', 'eu'];
+
+export function isRegion(value: unknown): value is Region {
+  return typeof value === 'string' && (REGIONS as readonly string[]).includes(value);
+}
+
+export function regionBaseUrls(api: ApiName): Record<Region, string> {
+  return { ...table[api] };
+}
+
+/** The normalised origin (`scheme://host[:port]`) of a host-supplied override, or an error message. */
+export function parseOrigin(origin: string): URL {
+  const url = new URL(origin);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`origin must be an http(s) URL, got ${url.protocol}`);
+  }
+  return url;
+}
+
+export interface ResolvedBase {
+  /** `https://track.customer.io` — where credentials may go. */
+  origin: string;
+  /** `/api` — the prefix operation paths are appended to. */
+  prefix: string;
+}
+
+export function resolveBase(api: ApiName, region: Region, origin?: string): ResolvedBase {
+  const base = new URL(table[api][region]);
+  const prefix = base.pathname.replace(/\/$/, '');
+  return { origin: origin ? parseOrigin(origin).origin : base.origin, prefix };
+}
+
+/** The region whose host serves `url` for this API, if any (used to explain wrong-region answers). */
+export function regionOfHost(api: ApiName, url: string): Region | undefined {
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    return undefined;
+  }
+  return REGIONS.find((region) => new URL(table[api][region]).host === host);
+}

@@ -1,0 +1,108 @@
+// Input (already validated) + an operation's http mapping → the exact HTTP request to send,
+// without credentials (they are added by the dispatcher, so nothing upstream can show them).
+import type { BodyMapping, HttpMapping, HttpMethod } from './definitions.js';
+import { userInputError } from './envelope.js';
+import { addEventIds } from './event-ids.js';
+import { fillPath, queryString, templateParams } from './path-template.js';
+import { byteSize } from './schema-keywords.js';
+import type { ResolvedBase } from '../auth/regions.js';
+
+export interface PreparedRequest {
+  method: HttpMethod;
+  /** Full URL exactly as it goes on the wire (path segments already encoded). */
+  url: string;
+  headers: Record<string, string>;
+  /** JSON value for JSON requests; string or FormData for raw bodies; undefined for none. */
+  body?: unknown;
+  /** The body's bytes as sent, when it is JSON (set here so it is serialised once). */
+  json?: string;
+}
+
+type Input = Record<string, unknown>;
+
+function restBody(input: Input, used: Set<string>, mapping: Extract<BodyMapping, { mode: 'rest' }>): Input {
+  const body: Input = {};
+  const spread = new Set(mapping.spread ?? []);
+  for (const [key, value] of Object.entries(input)) {
+    if (!used.has(key) && !spread.has(key) && value !== undefined) body[key] = value;
+  }
+  for (const key of spread) {
+    const values = input[key];
+    if (values === undefined) continue;
+    for (const [name, value] of Object.entries(values as Input)) {
+      if (name in body) {
+        // Never let one field silently overwrite another: the person decides which one is meant.
+        throw userInputError(
+          `"input.${key}.${name}": is also given as "input.${name}"; set it in one place only`,
+          [{ field: `input.${key}.${name}`, rule: 'unique' }],
+        );
+      }
+      body[name] = value;
+    }
+  }
+  return { ...body, ...(mapping.set ?? {}) };
+}
+
+const OMIT = Symbol('omit');
+
+function fillTemplate(template: unknown, input: Input): unknown {
+  if (Array.isArray(template)) return template.map((item) => fillTemplate(item, input)).filter((item) => item !== OMIT);
+  if (template === null || typeof template !== 'object') return template;
+  const node = template as Record<string, unknown>;
+  if (typeof node.$input === 'string' && Object.keys(node).length === 1) {
+    const value = input[node.$input];
+    return value === undefined ? OMIT : value;
+  }
+  const filled: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const result = fillTemplate(value, input);
+    if (result !== OMIT) filled[key] = result;
+  }
+  return filled;
+}
+
+function bodyFrom(mapping: BodyMapping, input: Input, used: Set<string>): unknown {
+  switch (mapping.mode) {
+    case 'none':
+      return undefined;
+    case 'rest':
+      return restBody(input, used, mapping);
+    case 'key':
+      return input[mapping.key];
+    case 'template':
+      return fillTemplate(mapping.template, input);
+  }
+}
+
+const BODYLESS: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+export function defaultBodyMapping(method: HttpMethod): BodyMapping {
+  return BODYLESS.has(method) ? { mode: 'none' } : { mode: 'rest' };
+}
+
+export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase): PreparedRequest {
+  const pathKeys = templateParams(http.path);
+  const queryKeys = http.query ?? [];
+  const used = new Set([...pathKeys, ...queryKeys]);
+
+  const path = fillPath(http.path, input);
+  const prefix = http.base === 'origin' ? '' : base.prefix;
+  const query = queryString(queryKeys.map((key) => [key, input[key]]));
+  const url = `${base.origin}${prefix}${path}${query}`;
+
+  let body = bodyFrom(http.body ?? defaultBodyMapping(http.method), input, used);
+  if (body !== undefined && http.event_ids) body = addEventIds(body, http.event_ids);
+
+  const headers: Record<string, string> = { accept: 'application/json', ...(http.headers ?? {}) };
+  if (body === undefined) return { method: http.method, url, headers };
+
+  const json = JSON.stringify(body);
+  if (http.max_body_bytes !== undefined && byteSize(json) > http.max_body_bytes) {
+    throw userInputError(
+      `"input": the request body would be ${byteSize(json)} bytes; Customer.io accepts at most ${http.max_body_bytes} bytes on ${http.path}`,
+      [{ field: 'input', rule: 'max_body_bytes' }],
+    );
+  }
+  headers['content-type'] = 'application/json';
+  return { method: http.method, url, headers, body, json };
+}

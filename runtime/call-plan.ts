@@ -1,0 +1,32 @@
+// What execute() needs to make one call: the request, whether credentials go with it, whether
+// repeating it is harmless, and how to read a successful answer into the operation's output.
+import type { Got } from 'got';
+import type { AuthValues } from '../auth/credentials.js';
+import type { ResolvedBase } from '../auth/regions.js';
+import type { PreparedRequest } from './build-request.js';
+import type { ConnectorFile, OperationFile, Region } from './definitions.js';
+import type { HttpAnswer } from './error-mapping.js';
+
+export interface CallPlan {
+  request: PreparedRequest;
+  sendCredentials: boolean;
+  safeToRepeat: boolean;
+  /** A successful (2xx) answer → the operation's output. Throws OperationError when it cannot. */
+  readOutput(answer: HttpAnswer): unknown;
+  /** For operations that expose non-2xx answers to the user (raw requests), extra error details. */
+  failureDetails?(answer: HttpAnswer): unknown;
+}
+
+export interface PlanContext {
+  connector: ConnectorFile;
+  operation: OperationFile;
+  auth: AuthValues;
+  region: Region;
+  base: ResolvedBase;
+  client: Got;
+}
+
+/** Code for operations that cannot be pure data, named by an operation file's `handler`. */
+export interface OperationHandler {
+  plan(input: Record<string, unknown>, context: PlanContext): CallPlan;
+}

@@ -1,0 +1,65 @@
+// The plan for an operation described entirely by its definition file.
+import { buildRequest } from './build-request.js';
+import type { CallPlan, PlanContext } from './call-plan.js';
+import type { OperationFile, ResponseMapping } from './definitions.js';
+import { OperationError } from './envelope.js';
+import { parseJson, type HttpAnswer } from './error-mapping.js';
+import { isSafeToRepeat } from './retry.js';
+
+export function readJsonAnswer(answer: HttpAnswer): unknown {
+  const parsed = parseJson(answer.text);
+  if (!parsed.ok) {
+    throw new OperationError({
+      code: 'connector_error',
+      message: `Customer.io answered ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 200)}`,
+      status_code: answer.status,
+      body: answer.text.slice(0, 2000),
+      retryable: false,
+    });
+  }
+  // Customer.io answers most writes with an empty body or `{}`; both mean "done".
+  return parsed.value ?? {};
+}
+
+interface BatchItemError {
+  batch_index?: number;
+  reason?: string;
+  field?: string;
+  message?: string;
+}
+
+/** A v2 batch answer: 200 means every item was accepted, 207 lists the items that were not. */
+function batchOutput(body: unknown, input: Record<string, unknown>) {
+  const total = Array.isArray(input.batch) ? input.batch.length : 0;
+  const errors = (body as { errors?: BatchItemError[] })?.errors ?? [];
+  const failed = errors.map((e) => ({
+    index: e.batch_index ?? -1,
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.field !== undefined ? { field: e.field } : {}),
+    message: e.message ?? e.reason ?? 'rejected',
+  }));
+  const failedIndexes = new Set(failed.map((f) => f.index));
+  return { accepted: total - failedIndexes.size, failed };
+}
+
+export function mapOutput(mapping: ResponseMapping | undefined, body: unknown, input: Record<string, unknown>): unknown {
+  switch (mapping?.mode) {
+    case undefined:
+    case 'body':
+      return body;
+    case 'unwrap':
+      return (body as Record<string, unknown>)?.[mapping.key];
+    case 'v2_batch':
+      return batchOutput(body, input);
+  }
+}
+
+export function planDataOperation(operation: OperationFile, input: Record<string, unknown>, context: PlanContext): CallPlan {
+  const http = operation.http!;
+  return {
+    request: buildRequest(http, input, context.base),
+    sendCredentials: http.auth !== false,
+    safeToRepeat: isSafeToRepeat(http.method, http.idempotent === true, http.event_ids !== undefined),
+    readOutput: (answer) => mapOutput(operation.response, readJsonAnswer(answer), input),
+  };
+}

@@ -1,0 +1,79 @@
+// Sends one prepared request through got and hands back status, headers and text. One got
+// instance (with keep-alive agents) per connector. got's own retries and redirects are off:
+// the retry policy lives in retry.ts, and a redirect could carry credentials to another host.
+import got, { type Got, RequestError, TimeoutError } from 'got';
+import http from 'node:http';
+import https from 'node:https';
+import type { PreparedRequest } from './build-request.js';
+import type { HttpAnswer } from './error-mapping.js';
+
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'timeout' | 'network' | 'aborted',
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export interface SendOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export function createHttpClient(): Got {
+  return got.extend({
+    throwHttpErrors: false,
+    followRedirect: false,
+    retry: { limit: 0 },
+    responseType: 'text',
+    decompress: true,
+    agent: {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({ keepAlive: true }),
+    },
+  });
+}
+
+/**
+ * WHATWG URL parsing folds `%2E%2E` segments away, which would let an identifier of `..` reach
+ * another endpoint. Node's request takes a raw `path`, so the prepared path goes out byte for byte.
+ */
+function requestWithRawPath(rawPath: string) {
+  return (url: URL, options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void) =>
+    (url.protocol === 'https:' ? https : http).request(url, { ...options, path: rawPath }, callback);
+}
+
+function rawPathOf(url: string): string {
+  const afterScheme = url.indexOf('//') + 2;
+  const slash = url.indexOf('/', afterScheme);
+  return slash === -1 ? '/' : url.slice(slash);
+}
+
+export async function send(client: Got, request: PreparedRequest, options: SendOptions): Promise<HttpAnswer> {
+  const body =
+    request.json !== undefined ? request.json
+    : request.body === undefined ? undefined
+    : request.body instanceof FormData || typeof request.body === 'string' ? request.body
+    : JSON.stringify(request.body);
+  try {
+    const response = await client(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: body as string | FormData | undefined,
+      timeout: { request: options.timeoutMs },
+      signal: options.signal,
+      request: requestWithRawPath(rawPathOf(request.url)) as never,
+    });
+    return { status: response.statusCode, headers: response.headers, text: response.body };
+  } catch (error) {
+    if (error instanceof TimeoutError) {
+      throw new TransportError(`no answer from Customer.io within ${options.timeoutMs} ms`, 'timeout', error.code);
+    }
+    if (options.signal?.aborted) throw new TransportError('the call was cancelled', 'aborted');
+    const code = error instanceof RequestError ? error.code : undefined;
+    throw new TransportError(`could not reach Customer.io (${code ?? (error as Error).message})`, 'network', code);
+  }
+}

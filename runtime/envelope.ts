@@ -1,0 +1,45 @@
+// The result envelope: what execute() and testAuth() resolve to. Hosts depend on this shape.
+
+export type ErrorCode = 'user_input_error' | 'auth_error' | 'api_error' | 'rate_limited' | 'timeout' | 'connector_error';
+
+export interface ShownRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** A JSON value, or a string for non-JSON bodies; absent when nothing is sent. */
+  body?: unknown;
+}
+
+export interface EnvelopeError {
+  code: ErrorCode;
+  message: string;
+  status_code?: number;
+  body?: unknown;
+  retryable: boolean;
+  retry_after_s?: number;
+  details?: unknown;
+}
+
+export interface SuccessMeta {
+  request: ShownRequest;
+  status_code: number;
+  attempts: number;
+  duration_ms: number;
+}
+
+export type Envelope<T = unknown> =
+  | { ok: true; output: T; meta: SuccessMeta }
+  | { ok: true; request: ShownRequest }
+  | { ok: false; error: EnvelopeError; meta?: Partial<SuccessMeta> };
+
+/** A failure found while preparing or interpreting a call; execute() turns it into an envelope. */
+export class OperationError extends Error {
+  constructor(readonly detail: EnvelopeError) {
+    super(detail.message);
+    this.name = 'OperationError';
+  }
+}
+
+export function userInputError(message: string, details?: unknown): OperationError {
+  return new OperationError({ code: 'user_input_error', message, retryable: false, ...(details === undefined ? {} : { details }) });
+}

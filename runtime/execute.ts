@@ -1,0 +1,161 @@
+// One call, start to finish: validate → plan the request → (dry run stops here) → send with
+// the retry policy → read the answer into the envelope. Never throws for an operation's failure.
+import type { ValidateFunction } from 'ajv';
+import type { Got } from 'got';
+import { authorizationHeader, secretValues, type AuthValues } from '../auth/credentials.js';
+import { isRegion, resolveBase } from '../auth/regions.js';
+import type { CallPlan, PlanContext } from './call-plan.js';
+import { planDataOperation } from './data-operation.js';
+import type { Region } from './definitions.js';
+import { send, TransportError } from './dispatch.js';
+import { OperationError, userInputError, type Envelope, type EnvelopeError, type ShownRequest, type SuccessMeta } from './envelope.js';
+import { errorFromAnswer, retryAfterSeconds, type HttpAnswer } from './error-mapping.js';
+import { handlers } from './handlers/index.js';
+import type { LoadedConnector, LoadedOperation } from './loader.js';
+import { makeRedactor, redactValue, showRequest, type Redactor } from './redact.js';
+import { DEFAULT_RETRY, nextDelay, sleep, type AttemptFailure, type RetryOptions } from './retry.js';
+import { describeErrors } from './validation.js';
+
+export interface ExecuteOptions {
+  /** Build and validate everything, return the request, send nothing. */
+  dryRun?: boolean;
+  /** Replaces scheme and host of the base URL (a local sandbox or proxy); the path prefix stays. */
+  origin?: string;
+  /** Per-attempt timeout in ms (default 10 000). */
+  timeoutMs?: number;
+  /** Timeout for the whole call, retries and waits included, in ms (default 30 000). */
+  totalTimeoutMs?: number;
+  signal?: AbortSignal;
+  retry?: RetryOptions;
+}
+
+export interface ExecuteRequest {
+  connector: string;
+  operation: string;
+  auth: AuthValues;
+  input?: Record<string, unknown>;
+  options?: ExecuteOptions;
+}
+
+export interface Runtime {
+  connector(name: string): LoadedConnector | undefined;
+  validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): ValidateFunction;
+  client(connector: LoadedConnector): Got;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
+
+function failure(error: EnvelopeError, meta?: Partial<SuccessMeta>): Envelope {
+  return meta ? { ok: false, error, meta } : { ok: false, error };
+}
+
+function validateOrThrow(validate: ValidateFunction, value: unknown, schema: Record<string, unknown>, root: string): void {
+  if (validate(value)) return;
+  const problems = describeErrors(validate.errors ?? [], schema, root);
+  throw userInputError(problems.map((p) => p.message).join('; '), problems);
+}
+
+function plan(runtime: Runtime, call: ExecuteRequest, redact: Redactor): { plan: CallPlan; connector: LoadedConnector; region: Region } {
+  const connector = runtime.connector(call.connector);
+  if (!connector) throw userInputError(`unknown connector "${call.connector}"`);
+  const operation = connector.operationsByName.get(call.operation);
+  if (!operation) throw userInputError(`connector ${connector.name} has no operation "${call.operation}"`);
+
+  const auth = call.auth ?? {};
+  validateOrThrow(runtime.validator('auth', connector), auth, connector.auth_schema, 'auth');
+  const input = call.input ?? {};
+  validateOrThrow(runtime.validator('input', connector, operation), input, operation.input_schema, 'input');
+
+  const region = auth.region as Region;
+  if (!isRegion(region)) throw userInputError('"auth.region": must be one of "us", "eu"');
+  let base;
+  try {
+    base = resolveBase(connector.api, region, call.options?.origin);
+  } catch (error) {
+    throw new OperationError({ code: 'connector_error', message: `the host's origin option is invalid: ${redact((error as Error).message)}`, retryable: false });
+  }
+  const context: PlanContext = { connector, operation, auth, region, base, client: runtime.client(connector) };
+  const handler = operation.handler ? handlers[operation.handler] : undefined;
+  if (operation.handler && !handler) throw new Error(`operation ${operation.name} names a missing handler ${operation.handler}`);
+  let callPlan: CallPlan;
+  try {
+    callPlan = handler ? handler.plan(input, context) : planDataOperation(operation, input, context);
+  } catch (error) {
+    if (error instanceof OperationError) throw error;
+    throw userInputError(`"input": ${(error as Error).message}`);
+  }
+  if (callPlan.sendCredentials) {
+    callPlan.request.headers.authorization = authorizationHeader(connector.auth, auth);
+  }
+  return { plan: callPlan, connector, region };
+}
+
+async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared: { plan: CallPlan; connector: LoadedConnector; region: Region }, shown: ShownRequest, redact: Redactor): Promise<Envelope> {
+  const { plan: callPlan, connector, region } = prepared;
+  const options = call.options ?? {};
+  const retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const totalSignal = AbortSignal.timeout(options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, totalSignal]) : totalSignal;
+  const started = performance.now();
+  const client = runtime.client(connector);
+  let waited = 0;
+
+  for (let attempt = 1; ; attempt++) {
+    const meta = () => ({ request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started) });
+    let answer: HttpAnswer;
+    let failed: AttemptFailure;
+    let error: EnvelopeError;
+    try {
+      answer = await send(client, callPlan.request, { timeoutMs, signal });
+      if (answer.status >= 200 && answer.status < 300) {
+        const output = callPlan.readOutput(answer);
+        return { ok: true, output, meta: { ...meta(), status_code: answer.status } };
+      }
+      error = errorFromAnswer(answer, connector.api, region);
+      if (callPlan.failureDetails) error.details = callPlan.failureDetails(answer);
+      failed = { kind: 'status', status: answer.status, retryAfterS: retryAfterSeconds(answer.headers) };
+    } catch (thrown) {
+      if (thrown instanceof OperationError) return failure(thrown.detail, meta());
+      if (!(thrown instanceof TransportError)) throw thrown;
+      if (thrown.kind === 'aborted' || totalSignal.aborted) {
+        const byTotal = totalSignal.aborted && !options.signal?.aborted;
+        return failure({
+          code: byTotal ? 'timeout' : 'connector_error',
+          message: byTotal ? `the call did not finish within ${options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS} ms` : 'the call was cancelled',
+          retryable: byTotal,
+        }, meta());
+      }
+      const ambiguous = callPlan.safeToRepeat ? '' : ' Customer.io may have received and processed the request; check before sending it again.';
+      error = {
+        code: thrown.kind === 'timeout' ? 'timeout' : 'api_error',
+        message: `${thrown.message}.${ambiguous}`,
+        retryable: callPlan.safeToRepeat,
+      };
+      failed = { kind: thrown.kind === 'timeout' ? 'timeout' : 'network' };
+    }
+    const delay = nextDelay(failed, attempt, callPlan.safeToRepeat, waited, retry);
+    if (delay === undefined) return failure(redactValue(error, redact), meta());
+    try {
+      await sleep(delay, signal);
+    } catch {
+      return failure(redactValue(error, redact), meta());
+    }
+    waited += delay;
+  }
+}
+
+export async function executeOperation(runtime: Runtime, call: ExecuteRequest): Promise<Envelope> {
+  const connector = runtime.connector(call.connector);
+  const redact = makeRedactor(connector ? secretValues(connector.auth, call.auth ?? {}) : []);
+  try {
+    const prepared = plan(runtime, call, redact);
+    const shown = showRequest(prepared.plan.request, redact);
+    if (call.options?.dryRun) return { ok: true, request: shown };
+    return await sendWithRetries(runtime, call, prepared, shown, redact);
+  } catch (error) {
+    if (error instanceof OperationError) return failure(redactValue(error.detail, redact));
+    return failure({ code: 'connector_error', message: redact(`the connector failed unexpectedly: ${(error as Error)?.message ?? String(error)}`), retryable: false });
+  }
+}

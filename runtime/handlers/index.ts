@@ -1,0 +1,7 @@
+// Operations that cannot be pure data name one of these in their definition's `handler`.
+import type { OperationHandler } from '../call-plan.js';
+import { rawHttpRequest } from './raw-http-request.js';
+
+export const handlers: Record<string, OperationHandler> = {
+  raw_http_request: rawHttpRequest,
+};

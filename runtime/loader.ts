@@ -1,0 +1,66 @@
+// Reads connector.manifest.json and every connector folder it lists into memory, with each
+// schema bundled (self-contained) so hosts and the validator see the same thing.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConnectorFile, JsonSchema, OperationFile } from './definitions.js';
+import { loadBundledSchema, readJsonFile } from './schema-bundle.js';
+
+export interface LoadedOperation extends OperationFile {
+  file: string;
+}
+
+export interface LoadedConnector extends ConnectorFile {
+  folder: string;
+  auth_schema: JsonSchema;
+  operationsByName: Map<string, LoadedOperation>;
+}
+
+interface Manifest {
+  connectors: string[];
+}
+
+/** The package root: where connector.manifest.json sits (two levels up from runtime/ in dist too). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'connector.manifest.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('connector.manifest.json not found above the runtime');
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * An operation file may `extend` another (a shared definition, or its twin on another connector):
+ * it inherits every field it does not set itself, so schemas are written once.
+ */
+function loadOperation(file: string): LoadedOperation {
+  const raw = readJsonFile<Partial<OperationFile> & { $schema?: string; extends?: string }>(file);
+  const { $schema: _schema, extends: parentPath, ...own } = raw;
+  const parent = parentPath ? loadOperation(resolve(dirname(file), parentPath)) : undefined;
+  const merged = { ...parent, ...own } as OperationFile;
+  return {
+    ...merged,
+    input_schema: own.input_schema ? loadBundledSchema(file, own.input_schema) : merged.input_schema,
+    output_schema: own.output_schema ? loadBundledSchema(file, own.output_schema) : merged.output_schema,
+    file,
+  };
+}
+
+export function loadConnectorFolder(folder: string): LoadedConnector {
+  const connectorFile = join(folder, 'connector.json');
+  const { $schema: _ignored, ...connector } = readJsonFile<ConnectorFile & { $schema?: string }>(connectorFile);
+  const operationsByName = new Map<string, LoadedOperation>();
+  for (const name of connector.operations) {
+    const operation = loadOperation(join(folder, 'operations', `${name}.json`));
+    if (operation.name !== name) throw new Error(`${operation.file} declares name ${operation.name}, expected ${name}`);
+    operationsByName.set(name, operation);
+  }
+  return { ...connector, folder, auth_schema: loadBundledSchema(join(folder, 'auth.schema.json')), operationsByName };
+}
+
+export function loadManifest(root: string = packageRoot()): LoadedConnector[] {
+  const manifest = readJsonFile<Manifest>(join(root, 'connector.manifest.json'));
+  return manifest.connectors.map((folder) => loadConnectorFolder(resolve(root, folder)));
+}

@@ -1,0 +1,75 @@
+// Every example of every operation, in both regions: the runtime must send exactly the
+// example's request and return exactly its output, and the other region's host gets nothing.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import type { OperationExample, Region } from '../runtime/definitions.js';
+import { loadManifest } from '../runtime/loader.js';
+import { authFor, expectedAuthorization, FAST_RETRY, originOf, sharedRegistry } from './helpers.js';
+
+const connectors = loadManifest();
+const cases = connectors.flatMap((connector) =>
+  [...connector.operationsByName.values()].flatMap((operation) =>
+    operation.examples.flatMap((example) =>
+      (['us', 'eu'] as Region[]).map((region) => ({ connector, operation, example, region })),
+    ),
+  ),
+);
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+function queryOf(path: string): Record<string, string> {
+  return Object.fromEntries(new URL(path, 'http://x').searchParams);
+}
+
+describe.each(cases.map((c) => [`${c.connector.name} ${c.operation.name} [${c.region}] ${c.example.title}`, c] as const))(
+  '%s',
+  (_label, { connector, operation, example, region }) => {
+    it('sends exactly the example request and returns its output', async () => {
+      const registry = await sharedRegistry();
+      const other: Region = region === 'us' ? 'eu' : 'us';
+      const seen: { method?: string; path?: string; headers?: Record<string, unknown>; body?: unknown } = {};
+      const expected: OperationExample['request'] = example.request;
+
+      const scope = nock(originOf(connector.api, region))
+        .intercept(() => true, expected.method)
+        .reply(function (uri, body) {
+          seen.method = this.req.method;
+          seen.path = uri;
+          seen.headers = this.req.headers;
+          seen.body = body;
+          return [example.response.status, example.response.body as nock.Body, example.response.headers];
+        });
+      const otherRegion = nock(originOf(connector.api, other)).intercept(() => true, expected.method).reply(500);
+
+      const result = await registry.execute({
+        connector: connector.name,
+        operation: operation.name,
+        auth: authFor(connector.name, region),
+        input: example.input,
+        options: { retry: FAST_RETRY },
+      });
+
+      expect(result).toMatchObject({ ok: true });
+      expect(scope.isDone()).toBe(true);
+      expect(otherRegion.isDone()).toBe(false);
+
+      const [pathOnly] = (seen.path ?? '').split('?');
+      expect(seen.method).toBe(expected.method);
+      expect(pathOnly).toBe(expected.path);
+      expect(queryOf(seen.path ?? '')).toEqual(expected.query ?? {});
+      for (const [name, value] of Object.entries(expected.headers ?? {})) {
+        expect(String(seen.headers?.[name.toLowerCase()]).split(';')[0]).toBe(value);
+      }
+      const sendsCredentials = operation.http?.auth !== false;
+      expect(seen.headers?.authorization).toBe(sendsCredentials ? expectedAuthorization(connector.name) : undefined);
+      if (expected.body === undefined) {
+        expect(seen.body === undefined || seen.body === '').toBe(true);
+      } else {
+        expect(seen.body).toEqual(expected.body);
+      }
+      expect((result as { output: unknown }).output).toEqual(example.output);
+    });
+  },
+);

@@ -1,0 +1,39 @@
+// Shared test set-up: fake credentials, one registry per test file, nock per regional host.
+import nock from 'nock';
+import { readFileSync } from 'node:fs';
+import { loadConnectors, type Registry } from '../runtime/index.js';
+import type { ApiName, Region } from '../runtime/definitions.js';
+
+export const TRACK_AUTH = { site_id: 'site-test', api_key: 'key-test' } as const;
+export const APP_AUTH = { api_key: 'app-key-test' } as const;
+
+export const REGION_TABLE: Record<ApiName, Record<Region, string>> = JSON.parse(
+  readFileSync(new URL('../auth/regions.json', import.meta.url), 'utf8'),
+);
+
+export function authFor(connector: string, region: Region): Record<string, string> {
+  return connector === 'customer-io' ? { ...TRACK_AUTH, region } : { ...APP_AUTH, region };
+}
+
+export function expectedAuthorization(connector: string): string {
+  return connector === 'customer-io'
+    ? `Basic ${Buffer.from(`${TRACK_AUTH.site_id}:${TRACK_AUTH.api_key}`).toString('base64')}`
+    : `Bearer ${APP_AUTH.api_key}`;
+}
+
+export function originOf(api: ApiName, region: Region): string {
+  return new URL(REGION_TABLE[api][region]).origin;
+}
+
+let registry: Promise<Registry> | undefined;
+export function sharedRegistry(): Promise<Registry> {
+  registry ??= loadConnectors();
+  return registry;
+}
+
+/** Fast retries so failure tests do not sleep for real. */
+export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 1_000 } as const;
+
+export function isolateNetwork(): void {
+  nock.disableNetConnect();
+}

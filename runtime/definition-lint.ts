@@ -1,0 +1,81 @@
+// Checks a loaded connector beyond what its meta-schemas can say: form hints that point at
+// real fields, a title and description on every input field, examples that fit their schemas.
+// Used by the definitions test and by `npm run lint:definitions`.
+import type { JsonSchema } from './definitions.js';
+import type { LoadedConnector, LoadedOperation } from './loader.js';
+import { templateParams } from './path-template.js';
+import { compileSchema, describeErrors } from './validation.js';
+
+function walkFields(schema: JsonSchema, where: string, visit: (field: JsonSchema, where: string) => void): void {
+  const props = schema.properties as Record<string, JsonSchema> | undefined;
+  for (const [key, field] of Object.entries(props ?? {})) {
+    visit(field, `${where}.${key}`);
+    walkFields(field, `${where}.${key}`, visit);
+  }
+  for (const keyword of ['oneOf', 'anyOf'] as const) {
+    (schema[keyword] as JsonSchema[] | undefined)?.forEach((branch, i) => walkFields(branch, `${where}{${keyword}[${i}]}`, visit));
+  }
+  if (schema.items && typeof schema.items === 'object') walkFields(schema.items as JsonSchema, `${where}[]`, visit);
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+    walkFields(schema.additionalProperties as JsonSchema, `${where}{*}`, visit);
+  }
+}
+
+function walkAll(schema: JsonSchema, visit: (node: JsonSchema, where: string) => void, where = '#'): void {
+  visit(schema, where);
+  for (const [key, value] of Object.entries(schema)) {
+    if (Array.isArray(value)) value.forEach((v, i) => v && typeof v === 'object' && walkAll(v as JsonSchema, visit, `${where}/${key}/${i}`));
+    else if (value && typeof value === 'object' && key !== 'enum' && key !== 'const' && key !== 'default' && key !== 'lookup') walkAll(value as JsonSchema, visit, `${where}/${key}`);
+  }
+}
+
+export function lintFormSchema(schema: JsonSchema, label: string, operationNames: Set<string>): string[] {
+  const problems: string[] = [];
+  walkFields(schema, label, (field, where) => {
+    if (typeof field.title !== 'string' || !field.title) problems.push(`${where}: has no title`);
+    if (typeof field.description !== 'string' || !field.description) problems.push(`${where}: has no description`);
+  });
+  walkAll(schema, (node, where) => {
+    if (Array.isArray(node.enumLabels) && (!Array.isArray(node.enum) || node.enum.length !== node.enumLabels.length)) {
+      problems.push(`${label} ${where}: enumLabels must label each enum value`);
+    }
+    if (Array.isArray(node.advanced)) {
+      const props = Object.keys((node.properties as object) ?? {});
+      for (const key of node.advanced as string[]) if (!props.includes(key)) problems.push(`${label} ${where}: advanced names unknown field ${key}`);
+    }
+    const lookup = node.lookup as { operation?: string } | undefined;
+    if (lookup?.operation && !operationNames.has(lookup.operation)) problems.push(`${label} ${where}: lookup names unknown operation ${lookup.operation}`);
+  });
+  return problems;
+}
+
+export function lintOperation(connector: LoadedConnector, operation: LoadedOperation): string[] {
+  const label = `${connector.name}/${operation.name}`;
+  const problems = lintFormSchema(operation.input_schema, `${label} input`, new Set(connector.operationsByName.keys()));
+  const inputProps = Object.keys((operation.input_schema.properties as object) ?? {});
+  const required = (operation.input_schema.required as string[] | undefined) ?? [];
+  if (operation.http) {
+    for (const param of templateParams(operation.http.path)) {
+      if (!required.includes(param)) problems.push(`${label}: path parameter {${param}} must be a required input`);
+    }
+    for (const key of operation.http.query ?? []) if (!inputProps.includes(key)) problems.push(`${label}: query key ${key} is not an input`);
+  }
+  if (operation.name.endsWith('_ddl') !== (operation.hidden === true)) problems.push(`${label}: DDL operations, and only they, are hidden`);
+
+  let validateInput, validateOutput;
+  try {
+    validateInput = compileSchema(operation.input_schema);
+    validateOutput = compileSchema(operation.output_schema);
+  } catch (error) {
+    return [...problems, `${label}: schema does not compile in strict mode: ${(error as Error).message}`];
+  }
+  operation.examples.forEach((example, i) => {
+    if (!validateInput(example.input)) {
+      problems.push(`${label} example ${i} input: ${describeErrors(validateInput.errors ?? [], operation.input_schema).map((p) => p.message).join('; ')}`);
+    }
+    if (!validateOutput(example.output)) {
+      problems.push(`${label} example ${i} output: ${describeErrors(validateOutput.errors ?? [], operation.output_schema, 'output').map((p) => p.message).join('; ')}`);
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,58 @@
+// Every definition file is valid data: it fits its meta-schema, compiles under strict ajv,
+// labels every field for a form, and its examples fit its own schemas.
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintFormSchema, lintOperation } from '../runtime/definition-lint.js';
+import { loadManifest, packageRoot } from '../runtime/loader.js';
+import { readJsonFile } from '../runtime/schema-bundle.js';
+import { compileSchema, describeErrors } from '../runtime/validation.js';
+
+const root = packageRoot();
+const metaSchema = (name: string) => readJsonFile<Record<string, unknown>>(join(root, 'schemas', name));
+const validateManifest = compileSchema(metaSchema('manifest.meta.schema.json'));
+const validateConnector = compileSchema(metaSchema('connector.meta.schema.json'));
+const validateOperation = compileSchema(metaSchema('operation.meta.schema.json'));
+const connectors = loadManifest();
+
+function problemsOf(validate: ReturnType<typeof compileSchema>, data: unknown): string[] {
+  return validate(data) ? [] : describeErrors(validate.errors ?? [], validate.schema as Record<string, unknown>, 'file').map((p) => p.message);
+}
+
+describe('connector.manifest.json', () => {
+  it('fits the manifest meta-schema and lists the three connectors', () => {
+    const manifest = readJsonFile(join(root, 'connector.manifest.json'));
+    expect(problemsOf(validateManifest, manifest)).toEqual([]);
+    expect(connectors.map((c) => `${c.name}@${c.version}`)).toEqual(['customer-io@2.0', 'customer-io-app@1.0', 'customer-io-beta@1.0']);
+  });
+});
+
+describe.each(connectors.map((c) => [c.name, c] as const))('%s', (_name, connector) => {
+  it('connector.json fits the connector meta-schema', () => {
+    expect(problemsOf(validateConnector, readJsonFile(join(connector.folder, 'connector.json')))).toEqual([]);
+  });
+
+  it('lists exactly the operation files in its folder', () => {
+    const files = readdirSync(join(connector.folder, 'operations')).map((f) => f.replace(/\.json$/, '')).sort();
+    expect([...connector.operations].sort()).toEqual(files);
+  });
+
+  it('has an auth form with titled, described fields, masked keys and a US/EU region defaulting to US', () => {
+    const schema = connector.auth_schema;
+    expect(lintFormSchema(schema, `${connector.name} auth`, new Set())).toEqual([]);
+    const props = schema.properties as Record<string, Record<string, unknown>>;
+    expect(props.api_key).toMatchObject({ secret: true });
+    expect(props.region).toMatchObject({ enum: ['us', 'eu'], enumLabels: ['US', 'EU'], default: 'us' });
+    expect(Object.keys(props)).toEqual(connector.api === 'track' ? ['site_id', 'api_key', 'region'] : ['api_key', 'region']);
+    expect(() => compileSchema(schema)).not.toThrow();
+  });
+
+  it.each([...connector.operationsByName.values()].map((op) => [op.name, op] as const))(
+    'operation %s fits the meta-schema, compiles strictly and its examples fit its schemas',
+    (_op, operation) => {
+      const { file: _file, ...definition } = operation;
+      expect(problemsOf(validateOperation, definition)).toEqual([]);
+      expect(lintOperation(connector, operation)).toEqual([]);
+    },
+  );
+});

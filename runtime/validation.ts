@@ -144,10 +144,20 @@ function isSelector(branch: JsonSchema | undefined, property: string): boolean {
   return prop !== undefined && ('const' in prop || (Array.isArray(prop.enum) && prop.enum.length === 1));
 }
 
+/** Custom keywords inside propertyNames do not learn which name failed; the summary error knows it. */
+function nameFailedPropertyNames(errors: ErrorObject[]): ErrorObject[] {
+  const summaries = errors.filter((e) => e.keyword === 'propertyNames');
+  return errors.map((error) => {
+    if (error.propertyName !== undefined || error.keyword === 'propertyNames') return error;
+    const summary = summaries.find((s) => s.instancePath === error.instancePath && error.schemaPath.startsWith(`${s.schemaPath}/`));
+    return summary ? { ...error, propertyName: String((summary.params as { propertyName: string }).propertyName) } : error;
+  });
+}
+
 export function describeErrors(errors: ErrorObject[], schema: JsonSchema, root = 'input'): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
-  for (const error of focusOneOf(errors, schema)) {
+  for (const error of focusOneOf(nameFailedPropertyNames(errors), schema)) {
     // propertyNames reports twice: once for the rule on the name (kept), once as a summary (dropped).
     if (error.keyword === 'propertyNames' || error.keyword === 'anyOf' || error.keyword === 'allOf') continue;
     const p = error.params as Record<string, unknown>;

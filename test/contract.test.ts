@@ -1,10 +1,13 @@
 // Every example of every operation, in both regions: the runtime must send exactly the
 // example's request and return exactly its output, and the other region's host gets nothing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
+import { useNock } from './use-nock.js';
 import type { OperationExample, Region } from '../runtime/definitions.js';
 import { loadManifest } from '../runtime/loader.js';
 import { authFor, expectedAuthorization, FAST_RETRY, originOf, sharedRegistry } from './helpers.js';
+
+useNock();
 
 const connectors = loadManifest();
 const cases = connectors.flatMap((connector) =>
@@ -15,9 +18,6 @@ const cases = connectors.flatMap((connector) =>
   ),
 );
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 function queryOf(path: string): Record<string, string> {
   return Object.fromEntries(new URL(path, 'http://x').searchParams);

@@ -1,5 +1,4 @@
 // Shared test set-up: fake credentials, one registry per test file, nock per regional host.
-import nock from 'nock';
 import { readFileSync } from 'node:fs';
 import { loadConnectors, type Registry } from '../runtime/index.js';
 import type { ApiName, Region } from '../runtime/definitions.js';
@@ -33,7 +32,3 @@ export function sharedRegistry(): Promise<Registry> {
 
 /** Fast retries so failure tests do not sleep for real. */
 export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 1_000 } as const;
-
-export function isolateNetwork(): void {
-  nock.disableNetConnect();
-}

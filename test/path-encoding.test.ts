@@ -1,0 +1,46 @@
+// Hostile identifiers travel as one path segment on the real wire: a local HTTP server
+// records the request line, so nothing between the runtime and the socket can rewrite it.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sharedRegistry, TRACK_AUTH } from './helpers.js';
+
+let server: Server;
+let origin: string;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('path parameters', () => {
+  it.each([
+    ['..', '/api/v1/customers/%2E%2E/events'],
+    ['.', '/api/v1/customers/%2E/events'],
+    ['a/b', '/api/v1/customers/a%2Fb/events'],
+    ['x?y=1', '/api/v1/customers/x%3Fy%3D1/events'],
+    ['50%', '/api/v1/customers/50%25/events'],
+    ['me+1@example.com', '/api/v1/customers/me%2B1%40example.com/events'],
+    ['#fragment', '/api/v1/customers/%23fragment/events'],
+    ['../../v1/merge_customers', '/api/v1/customers/..%2F..%2Fv1%2Fmerge_customers/events'],
+  ])('%s reaches the events endpoint as one segment', async (identifier, expectedPath) => {
+    const registry = await sharedRegistry();
+    seen.length = 0;
+    const result = await registry.execute({
+      connector: 'customer-io',
+      operation: 'track_custom_event',
+      auth: { ...TRACK_AUTH, region: 'us' },
+      input: { identifier, name: 'checked', id: '01JGFJJZ000000000000000000' },
+      options: { origin },
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(seen).toEqual([`POST ${expectedPath}`]);
+    expect((result as { meta: { request: { url: string } } }).meta.request.url).toBe(`${origin}${expectedPath}`);
+  });
+});

@@ -1,0 +1,85 @@
+// Bad input is refused before any request, with a message that names the field and the rule.
+import { describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { useNock } from './use-nock.js';
+import type { Envelope } from '../runtime/index.js';
+import { sharedRegistry, TRACK_AUTH } from './helpers.js';
+
+useNock();
+
+
+async function run(operation: string, input: Record<string, unknown>, auth: Record<string, unknown> = { ...TRACK_AUTH, region: 'us' }) {
+  const registry = await sharedRegistry();
+  return registry.execute({ connector: 'customer-io', operation, auth, input });
+}
+
+function errorOf(result: Envelope) {
+  expect(result.ok).toBe(false);
+  return (result as Extract<Envelope, { ok: false }>).error;
+}
+
+describe('input validation', () => {
+  it('names a missing required field', async () => {
+    const error = errorOf(await run('track_custom_event', { identifier: '42' }));
+    expect(error).toMatchObject({ code: 'user_input_error', retryable: false });
+    expect(error.message).toBe('"input.name": is required');
+    expect(error.details).toEqual([{ field: 'input.name', rule: 'required', message: '"input.name": is required' }]);
+  });
+
+  it('counts identifier limits in UTF-8 bytes, not characters', async () => {
+    const identifier = 'é'.repeat(76); // 76 characters, 152 bytes
+    const error = errorOf(await run('delete_customer', { identifier }));
+    expect(error.message).toBe('"input.identifier": must be at most 150 bytes (it is 152)');
+  });
+
+  it('refuses unknown top-level fields instead of dropping them', async () => {
+    const error = errorOf(await run('track_custom_event', { identifier: '42', name: 'x', colour: 'red' }));
+    expect(error.message).toBe('"input.colour": is not a field of this form');
+  });
+
+  it('lists the allowed values of an enum', async () => {
+    const error = errorOf(await run('delete_customer', { identifier: '42' }, { ...TRACK_AUTH, region: 'apac' }));
+    expect(error.message).toBe('"auth.region": must be one of "us", "eu"');
+  });
+
+  it('checks custom attribute names and values against Customer.io limits', async () => {
+    const longName = 'n'.repeat(151);
+    const error = errorOf(await run('create_or_update_customer', { identifier: '42', custom_attributes: { [longName]: 'x', bio: 'y'.repeat(1001) } }));
+    expect(error.message).toContain(`"input.custom_attributes.${longName}": name must be at most 150 bytes (it is 151)`);
+    expect(error.message).toContain('"input.custom_attributes.bio": must be at most 1000 bytes (it is 1001)');
+  });
+
+  it('explains a pattern in words', async () => {
+    const error = errorOf(await run('track_custom_event', { identifier: '42', name: 'x', id: 'not-a-ulid' }));
+    expect(error.message).toMatch(/^"input\.id": must be a ULID \(26 characters of Crockford base32/);
+  });
+
+  it('reports only the errors of the v2 choice the input picked', async () => {
+    const error = errorOf(await run('send_entity', { entity: { type: 'person', action: 'event', identifiers: { id: '42' } } }));
+    expect(error.message).toBe('"input.entity.name": is required');
+  });
+
+  it('names the choices when the input matches none of them', async () => {
+    const error = errorOf(await run('send_entity', { entity: { type: 'robot', action: 'dance' } }));
+    expect(error.message).toMatch(/^"input\.entity": must match exactly one of: Person: identify; Person: delete; .*Delivery: event$/);
+  });
+
+  it('refuses an attribute given both as a named field and inside custom attributes', async () => {
+    const error = errorOf(await run('create_or_update_customer', { identifier: '42', email: 'a@example.com', custom_attributes: { email: 'b@example.com' } }));
+    expect(error.message).toBe('"input.custom_attributes.email": is also given as "input.email"; set it in one place only');
+  });
+
+  it('refuses a v2 entity body of 32 KB or more before sending it', async () => {
+    const attributes = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`a${i}`, 'x'.repeat(900)]));
+    const error = errorOf(await run('send_entity', { entity: { type: 'person', action: 'identify', identifiers: { id: '42' }, attributes } }));
+    expect(error.code).toBe('user_input_error');
+    expect(error.message).toMatch(/"input\.entity": must be at most 32767 bytes|request body would be \d+ bytes/);
+  });
+
+  it('sends nothing when the input is invalid', async () => {
+    const scope = nock('https://track.customer.io').post(/.*/).reply(200, {});
+    await run('track_custom_event', { identifier: '', name: 'x' });
+    expect(scope.isDone()).toBe(false);
+    nock.cleanAll();
+  });
+});

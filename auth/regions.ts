@@ -1,11 +1,13 @@
 // Region → base URL, read from the one region table (auth/regions.json). A host-configured
 // `origin` (a local sandbox or a proxy) replaces scheme and host but keeps the path prefix.
-import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ApiName, Region } from '../runtime/definitions.js';
+import { packageRoot } from '../runtime/package-root.js';
+import { readJsonFile } from '../runtime/schema-bundle.js';
 
 type RegionTable = Record<ApiName, Record<Region, string>>;
 
-const table: RegionTable = JSON.parse(readFileSync(new URL('./regions.json', import.meta.url), 'utf8'));
+const table = readJsonFile<RegionTable>(join(packageRoot(), 'auth', 'regions.json'));
 
 export const REGIONS: readonly Region[] = ['us', 'eu'];
 

@@ -1,10 +1,11 @@
 // Reads connector.manifest.json and every connector folder it lists into memory, with each
 // schema bundled (self-contained) so hosts and the validator see the same thing.
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ConnectorFile, JsonSchema, OperationFile } from './definitions.js';
+import { packageRoot } from './package-root.js';
 import { loadBundledSchema, readJsonFile } from './schema-bundle.js';
+
+export { packageRoot };
 
 export interface LoadedOperation extends OperationFile {
   file: string;
@@ -18,17 +19,6 @@ export interface LoadedConnector extends ConnectorFile {
 
 interface Manifest {
   connectors: string[];
-}
-
-/** The package root: where connector.manifest.json sits (two levels up from runtime/ in dist too). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'connector.manifest.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('connector.manifest.json not found above the runtime');
-    dir = parent;
-  }
-  return dir;
 }
 
 /**

@@ -56,3 +56,25 @@ describe.each(connectors.map((c) => [c.name, c] as const))('%s', (_name, connect
     },
   );
 });
+
+describe('Track v2 coverage', () => {
+  const track = connectors.find((c) => c.name === 'customer-io')!;
+  const v2 = readJsonFile<{ $defs: { v2_operation: { oneOf: { properties: { type: { const: string }; action: { const: string } } }[] } } }>(
+    join(root, 'schemas', 'track-v2.schema.json'),
+  );
+  const pairs = v2.$defs.v2_operation.oneOf.map((b) => `${b.properties.type.const}:${b.properties.action.const}`).sort();
+
+  it('offers the 18 type/action pairs of the Track v2 API', () => {
+    expect(pairs).toHaveLength(18);
+  });
+
+  it.each([
+    ['send_entity', (input: Record<string, unknown>) => [input.entity]],
+    ['send_batch', (input: Record<string, unknown>) => input.batch as unknown[]],
+  ] as const)('%s examples exercise every pair', (name, entitiesOf) => {
+    const seen = new Set(
+      track.operationsByName.get(name)!.examples.flatMap((e) => entitiesOf(e.input)).map((e) => `${(e as { type: string }).type}:${(e as { action: string }).action}`),
+    );
+    expect([...seen].sort()).toEqual(pairs);
+  });
+});

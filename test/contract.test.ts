@@ -5,7 +5,7 @@ import nock from 'nock';
 import { useNock } from './use-nock.js';
 import type { OperationExample, Region } from '../runtime/definitions.js';
 import { loadManifest } from '../runtime/loader.js';
-import { authFor, expectedAuthorization, FAST_RETRY, originOf, sharedRegistry } from './helpers.js';
+import { authFor, expectedAuthorization, FAST_RETRY, originOf, REGION_TABLE, sharedRegistry } from './helpers.js';
 
 useNock();
 
@@ -31,6 +31,9 @@ describe.each(cases.map((c) => [`${c.connector.name} ${c.operation.name} [${c.re
       const other: Region = region === 'us' ? 'eu' : 'us';
       const seen: { method?: string; path?: string; headers?: Record<string, unknown>; body?: unknown } = {};
       const expected: OperationExample['request'] = example.request;
+      // Example paths are relative to the base URL (or to the host root for `base: origin`),
+      // so one example serves both regions and a Beta twin can reuse its App example.
+      const prefix = operation.http?.base === 'origin' ? '' : new URL(REGION_TABLE[connector.api][region]).pathname.replace(/\/$/, '');
 
       const scope = nock(originOf(connector.api, region))
         .intercept(() => true, expected.method)
@@ -57,7 +60,7 @@ describe.each(cases.map((c) => [`${c.connector.name} ${c.operation.name} [${c.re
 
       const [pathOnly] = (seen.path ?? '').split('?');
       expect(seen.method).toBe(expected.method);
-      expect(pathOnly).toBe(expected.path);
+      expect(pathOnly).toBe(`${prefix}${expected.path}`);
       expect(queryOf(seen.path ?? '')).toEqual(expected.query ?? {});
       for (const [name, value] of Object.entries(expected.headers ?? {})) {
         expect(String(seen.headers?.[name.toLowerCase()]).split(';')[0]).toBe(value);

@@ -1,6 +1,6 @@
 // Input (already validated) + an operation's http mapping → the exact HTTP request to send,
 // without credentials (they are added by the dispatcher, so nothing upstream can show them).
-import type { BodyMapping, HttpMapping, HttpMethod } from './definitions.js';
+import type { BodyMapping, HttpMapping, HttpMethod, IdentifierChoice } from './definitions.js';
 import { userInputError } from './envelope.js';
 import { addEventIds } from './event-ids.js';
 import { fillPath, queryString, templateParams } from './path-template.js';
@@ -80,14 +80,27 @@ export function defaultBodyMapping(method: HttpMethod): BodyMapping {
   return BODYLESS.has(method) ? { mode: 'none' } : { mode: 'rest' };
 }
 
-export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase): PreparedRequest {
-  const pathKeys = templateParams(http.path);
-  const queryKeys = http.query ?? [];
-  const used = new Set([...pathKeys, ...queryKeys]);
+/** `{ email: "a@b.c" }` → `{ customer_id: "a@b.c", id_type: "email" }` (values for path and query). */
+function identifierValues(choice: IdentifierChoice | undefined, input: Input): Input {
+  if (!choice) return {};
+  const picked = input[choice.input] as Record<string, unknown> | undefined;
+  const [kind, value] = Object.entries(picked ?? {})[0] ?? [];
+  if (kind === undefined) return {};
+  return {
+    [choice.path_param]: `${choice.prefixes?.[kind] ?? ''}${String(value)}`,
+    ...(choice.type_query ? { [choice.type_query]: kind } : {}),
+  };
+}
 
-  const path = fillPath(http.path, input);
+export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase): PreparedRequest {
+  const values = { ...input, ...identifierValues(http.identifier, input) };
+  const pathKeys = templateParams(http.path);
+  const queryKeys = [...(http.query ?? []), ...(http.identifier?.type_query ? [http.identifier.type_query] : [])];
+  const used = new Set([...pathKeys, ...queryKeys, ...(http.identifier ? [http.identifier.input] : [])]);
+
+  const path = fillPath(http.path, values);
   const prefix = http.base === 'origin' ? '' : base.prefix;
-  const query = queryString(queryKeys.map((key) => [key, input[key]]));
+  const query = queryString(queryKeys.map((key) => [key, values[key]]));
   const url = `${base.origin}${prefix}${path}${query}`;
 
   let body = bodyFrom(http.body ?? defaultBodyMapping(http.method), input, used);

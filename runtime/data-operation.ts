@@ -42,6 +42,17 @@ function batchOutput(body: unknown, input: Record<string, unknown>) {
   return { accepted: total - failedIndexes.size, failed };
 }
 
+function dropdownOutput(body: unknown, mapping: Extract<ResponseMapping, { mode: 'ddl' }>) {
+  const items = (body as Record<string, unknown>)?.[mapping.items];
+  const list = Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
+  return {
+    result: list.map((item) => ({
+      text: String(item[mapping.text] ?? item[mapping.value]),
+      value: item[mapping.value],
+    })),
+  };
+}
+
 export function mapOutput(mapping: ResponseMapping | undefined, body: unknown, input: Record<string, unknown>): unknown {
   switch (mapping?.mode) {
     case undefined:
@@ -51,6 +62,8 @@ export function mapOutput(mapping: ResponseMapping | undefined, body: unknown, i
       return (body as Record<string, unknown>)?.[mapping.key];
     case 'v2_batch':
       return batchOutput(body, input);
+    case 'ddl':
+      return dropdownOutput(body, mapping);
   }
 }
 
@@ -60,6 +73,6 @@ export function planDataOperation(operation: OperationFile, input: Record<string
     request: buildRequest(http, input, context.base),
     sendCredentials: http.auth !== false,
     safeToRepeat: isSafeToRepeat(http.method, http.idempotent === true, http.event_ids !== undefined),
-    readOutput: (answer) => mapOutput(operation.response, readJsonAnswer(answer), input),
+    readOutput: readJsonAnswer,
   };
 }

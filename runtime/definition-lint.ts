@@ -43,6 +43,9 @@ export function lintFormSchema(schema: JsonSchema, label: string, operationNames
       const props = Object.keys((node.properties as object) ?? {});
       for (const key of node.advanced as string[]) if (!props.includes(key)) problems.push(`${label} ${where}: advanced names unknown field ${key}`);
     }
+    if (node.unixTime === true && !/ISO 8601/.test(String(node.description ?? ''))) {
+      problems.push(`${label} ${where}: a Unix-time field must say it also takes an ISO 8601 date-time`);
+    }
     const lookup = node.lookup as { operation?: string } | undefined;
     if (lookup?.operation && !operationNames.has(lookup.operation)) problems.push(`${label} ${where}: lookup names unknown operation ${lookup.operation}`);
   });

@@ -35,6 +35,18 @@ export type BodyMapping =
 /** Which events in the body get a generated ULID `id` when the user gave none. */
 export type EventIdPlacement = 'body' | 'entity' | 'batch';
 
+/**
+ * A person or object picked by one identifier of several kinds: the input is an object with
+ * one key (`{ email: "…" }`); its value fills a path parameter and its key the `id_type` query.
+ */
+export interface IdentifierChoice {
+  input: string;
+  path_param: string;
+  type_query?: string;
+  /** Prefix added to the value for some kinds (App addresses cio_id people as `cio_<id>`). */
+  prefixes?: Record<string, string>;
+}
+
 export interface HttpMapping {
   method: HttpMethod;
   path: string;
@@ -48,6 +60,7 @@ export interface HttpMapping {
   /** true for a POST that is safe to repeat (the retry policy treats GET/PUT/DELETE as such already). */
   idempotent?: boolean;
   event_ids?: EventIdPlacement;
+  identifier?: IdentifierChoice;
   /** The largest JSON body Customer.io accepts on this endpoint, in bytes. */
   max_body_bytes?: number;
 }
@@ -55,7 +68,28 @@ export interface HttpMapping {
 export type ResponseMapping =
   | { mode: 'body' }
   | { mode: 'unwrap'; key: string }
-  | { mode: 'v2_batch' };
+  | { mode: 'v2_batch' }
+  /** A dynamic-dropdown answer: `{ result: [{ text, value }] }` from the list under `items`. */
+  | { mode: 'ddl'; items: string; text: string; value: string };
+
+/**
+ * How a list endpoint pages. `cursor`: pass the answer's `next` back as `param`; `offset`:
+ * `param` advances by the items received; `page`: `param` counts pages. `items` names the
+ * answer's list(s) that pages are concatenated into.
+ */
+export interface Pagination {
+  style: 'cursor' | 'offset' | 'page';
+  items: string | string[];
+  param: string;
+  /** Cursor style: the answer field holding the next cursor (default `next`). */
+  next?: string;
+  /** The page-size input (default `limit`). */
+  limit?: string;
+  /** Page size used when the person gave none and the runtime needs one. */
+  default_limit: number;
+  /** `always`: fetch every page whatever the input says (dropdowns). */
+  all_pages?: 'always';
+}
 
 export interface OperationExample {
   title: string;
@@ -80,6 +114,7 @@ export interface OperationFile {
   handler?: string;
   http?: HttpMapping;
   response?: ResponseMapping;
+  pagination?: Pagination;
   input_schema: JsonSchema;
   output_schema: JsonSchema;
   examples: OperationExample[];

@@ -25,6 +25,8 @@ export interface SuccessMeta {
   status_code: number;
   attempts: number;
   duration_ms: number;
+  /** How many pages were fetched, when every page of a list was asked for. */
+  pages?: number;
 }
 
 export type Envelope<T = unknown> =

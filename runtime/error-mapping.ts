@@ -88,15 +88,24 @@ export function errorFromAnswer(answer: HttpAnswer, api: ApiName, region: string
   }
   if (status >= 300 && status < 400) {
     const location = header(answer.headers, 'location');
-    const target = location ? regionOfHost(api, location) : undefined;
-    const other = REGIONS.find((r) => r !== region);
-    const message =
-      target && target !== region
-        ? `This workspace is in the ${target.toUpperCase()} region: choose Region ${target.toUpperCase()} in the credentials (Customer.io answered ${status}${said}).`
-        : /wrong datacenter/i.test(reason ?? '')
-          ? `This workspace is not in the ${region.toUpperCase()} region: choose Region ${String(other).toUpperCase()} in the credentials (Customer.io answered ${status}${said}).`
-          : `Customer.io answered with a redirect (${status})${location ? ` to ${location}` : ''}${said}; redirects are not followed so credentials stay on Customer.io's hosts.`;
-    return { code: 'api_error', message, retryable: false, ...base };
+    const other = REGIONS.find((r) => r !== region)!;
+    // The 301 "wrong datacenter" of App and Beta points at the workspace's own region.
+    const belongsTo = (location ? regionOfHost(api, location) : undefined) ?? (/wrong datacenter/i.test(reason ?? '') ? other : undefined);
+    if (belongsTo && belongsTo !== region) {
+      return {
+        code: 'api_error',
+        message: `This workspace is in the ${belongsTo.toUpperCase()} region: choose Region ${belongsTo.toUpperCase()} in the credentials (Customer.io answered ${status}${said}).`,
+        retryable: false,
+        details: { region: belongsTo },
+        ...base,
+      };
+    }
+    return {
+      code: 'api_error',
+      message: `Customer.io answered with a redirect (${status})${location ? ` to ${location}` : ''}${said}; redirects are not followed so credentials stay on Customer.io's hosts.`,
+      retryable: false,
+      ...base,
+    };
   }
   if (status >= 500) {
     return { code: 'api_error', message: `Customer.io had a server error (${status})${said}.`, retryable: true, ...base };

@@ -5,13 +5,14 @@ import type { Got } from 'got';
 import { authorizationHeader, secretValues, type AuthValues } from '../auth/credentials.js';
 import { isRegion, resolveBase } from '../auth/regions.js';
 import type { CallPlan, PlanContext } from './call-plan.js';
-import { planDataOperation } from './data-operation.js';
+import { mapOutput, planDataOperation } from './data-operation.js';
 import type { Region } from './definitions.js';
 import { send, TransportError } from './dispatch.js';
 import { OperationError, userInputError, type Envelope, type EnvelopeError, type ShownRequest, type SuccessMeta } from './envelope.js';
 import { errorFromAnswer, retryAfterSeconds, type HttpAnswer } from './error-mapping.js';
 import { handlers } from './handlers/index.js';
 import type { LoadedConnector, LoadedOperation } from './loader.js';
+import { DEFAULT_MAX_ITEMS, firstPageInput, joinPages, nextPageInput, pageSize, wantsAllPages, withoutPagingControls } from './pagination.js';
 import { makeRedactor, redactValue, showRequest, type Redactor } from './redact.js';
 import { DEFAULT_RETRY, nextDelay, sleep, type AttemptFailure, type RetryOptions } from './retry.js';
 import { describeErrors } from './validation.js';
@@ -56,17 +57,32 @@ function validateOrThrow(validate: ValidateFunction, value: unknown, schema: Rec
   throw userInputError(problems.map((p) => p.message).join('; '), problems);
 }
 
-function plan(runtime: Runtime, call: ExecuteRequest, redact: Redactor): { plan: CallPlan; connector: LoadedConnector; region: Region } {
+interface Target {
+  connector: LoadedConnector;
+  operation: LoadedOperation;
+}
+
+function findTarget(runtime: Runtime, call: ExecuteRequest): Target {
   const connector = runtime.connector(call.connector);
   if (!connector) throw userInputError(`unknown connector "${call.connector}"`);
   const operation = connector.operationsByName.get(call.operation);
   if (!operation) throw userInputError(`connector ${connector.name} has no operation "${call.operation}"`);
+  return { connector, operation };
+}
 
-  const auth = call.auth ?? {};
-  validateOrThrow(runtime.validator('auth', connector), auth, connector.auth_schema, 'auth');
-  const input = call.input ?? {};
+/**
+ * Validates auth and input and returns the input as the runtime uses it: a copy, in which
+ * date-times given for Unix-time fields have become seconds (the caller's object is untouched).
+ */
+function validatedInput(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest): Record<string, unknown> {
+  validateOrThrow(runtime.validator('auth', connector), call.auth ?? {}, connector.auth_schema, 'auth');
+  const input = structuredClone(call.input ?? {});
   validateOrThrow(runtime.validator('input', connector, operation), input, operation.input_schema, 'input');
+  return input;
+}
 
+function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): { plan: CallPlan; connector: LoadedConnector; region: Region } {
+  const auth = call.auth ?? {};
   const region = auth.region as Region;
   if (!isRegion(region)) throw userInputError('"auth.region": must be one of "us", "eu"');
   let base;
@@ -114,7 +130,7 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
         return { ok: true, output, meta: { ...meta(), status_code: answer.status } };
       }
       error = errorFromAnswer(answer, connector.api, region);
-      if (callPlan.failureDetails) error.details = callPlan.failureDetails(answer);
+      if (callPlan.failureDetails) error.details = { ...(error.details as object | undefined), ...(callPlan.failureDetails(answer) as object) };
       failed = { kind: 'status', status: answer.status, retryAfterS: retryAfterSeconds(answer.headers) };
     } catch (thrown) {
       if (thrown instanceof OperationError) return failure(thrown.detail, meta());
@@ -146,14 +162,58 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
   }
 }
 
+/** One request (one page), from a validated input to an envelope holding the raw answer. */
+async function executeOnce(runtime: Runtime, target: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): Promise<Envelope> {
+  const prepared = plan(runtime, target, call, input, redact);
+  const shown = showRequest(prepared.plan.request, redact);
+  if (call.options?.dryRun) return { ok: true, request: shown };
+  return sendWithRetries(runtime, call, prepared, shown, redact);
+}
+
+/** Every page of a list, joined; a failing page fails the call and says how far it got. */
+async function executeAllPages(runtime: Runtime, target: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): Promise<Envelope> {
+  const pagination = target.operation.pagination!;
+  const maxItems = Number(input.max_items ?? DEFAULT_MAX_ITEMS);
+  let pageInput: Record<string, unknown> | undefined = firstPageInput(pagination, withoutPagingControls(input), maxItems);
+  const pages: Record<string, unknown>[] = [];
+  let first: SuccessMeta | undefined;
+  let attempts = 0;
+  let collected = 0;
+  const started = performance.now();
+  while (pageInput) {
+    const page = await executeOnce(runtime, target, call, pageInput, redact);
+    if (!page.ok || !('output' in page)) {
+      if (page.ok) return page; // dry run: the first page's request
+      return { ...page, error: { ...page.error, details: { ...(page.error.details as object | undefined), pages_fetched: pages.length } } };
+    }
+    first ??= page.meta;
+    attempts += page.meta.attempts;
+    const body = (page.output ?? {}) as Record<string, unknown>;
+    pages.push(body);
+    collected += pageSize(pagination, body);
+    pageInput = nextPageInput(pagination, pageInput, body, collected, maxItems);
+  }
+  return {
+    ok: true,
+    output: joinPages(pagination, pages, maxItems),
+    meta: { ...first!, attempts, pages: pages.length, duration_ms: Math.round(performance.now() - started) },
+  };
+}
+
 export async function executeOperation(runtime: Runtime, call: ExecuteRequest): Promise<Envelope> {
   const connector = runtime.connector(call.connector);
   const redact = makeRedactor(connector ? secretValues(connector.auth, call.auth ?? {}) : []);
   try {
-    const prepared = plan(runtime, call, redact);
-    const shown = showRequest(prepared.plan.request, redact);
-    if (call.options?.dryRun) return { ok: true, request: shown };
-    return await sendWithRetries(runtime, call, prepared, shown, redact);
+    const target = findTarget(runtime, call);
+    const input = validatedInput(runtime, target, call);
+    const { operation } = target;
+    const result = wantsAllPages(operation.pagination, input)
+      ? await executeAllPages(runtime, target, call, input, redact)
+      : await executeOnce(runtime, target, call, operation.pagination ? withoutPagingControls(input) : input, redact);
+    if (result.ok && 'output' in result && !operation.handler) {
+      return { ...result, output: mapOutput(operation.response, result.output, input) };
+    }
+    return result;
   } catch (error) {
     if (error instanceof OperationError) return failure(redactValue(error.detail, redact));
     return failure({ code: 'connector_error', message: redact(`the connector failed unexpectedly: ${(error as Error)?.message ?? String(error)}`), retryable: false });

@@ -79,22 +79,27 @@ export class Registry implements Runtime {
       return { ok: false, error: { code: 'connector_error', message: `connector "${name}" has no credential check`, retryable: false } };
     }
     const result = await this.execute({ connector: name, operation, auth, input: {}, options });
-    if (!result.ok || !('output' in result)) return result;
-    const actual = (result.output as { region?: string })?.region;
     const chosen = String(auth.region);
+    // Track reports the region in its answer; App and Beta redirect to the right one.
+    const actual = result.ok
+      ? ('output' in result ? (result.output as { region?: string })?.region : undefined)
+      : (result.error.details as { region?: string } | undefined)?.region;
     if (actual && actual !== chosen) {
       return {
         ok: false,
         error: {
           code: 'user_input_error',
-          message: `These credentials are valid, but they belong to a workspace in the ${actual.toUpperCase()} region: choose Region ${actual.toUpperCase()} instead of ${chosen.toUpperCase()}.`,
+          message: result.ok
+            ? `These credentials are valid, but they belong to a workspace in the ${actual.toUpperCase()} region: choose Region ${actual.toUpperCase()} instead of ${chosen.toUpperCase()}.`
+            : `Customer.io says this workspace is in the ${actual.toUpperCase()} region: choose Region ${actual.toUpperCase()} instead of ${chosen.toUpperCase()}.`,
           retryable: false,
           details: { region: actual },
         },
-        meta: result.meta,
+        ...(result.ok && 'meta' in result ? { meta: result.meta } : !result.ok && result.meta ? { meta: result.meta } : {}),
       };
     }
-    return { ...result, output: { valid: true, region: actual ?? chosen, message: `Credentials accepted for the ${(actual ?? chosen).toUpperCase()} region.` } };
+    if (!result.ok || !('output' in result)) return result;
+    return { ...result, output: { valid: true, region: chosen, message: `Credentials accepted for the ${chosen.toUpperCase()} region.` } };
   }
 
   connector(name: string): LoadedConnector | undefined {

@@ -24,6 +24,32 @@ const maxBytes: KeywordDefinition = {
   },
 };
 
+/** RFC 3339 date-time with a time zone: without one, the instant would be a guess. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * `unixTime: true`: the field takes Unix seconds, and also an ISO 8601 date-time, which is
+ * converted to seconds in the runtime's copy of the input (documented on the field).
+ */
+const unixTime: KeywordDefinition = {
+  keyword: 'unixTime',
+  schemaType: 'boolean',
+  modifying: true,
+  errors: true,
+  validate: function convert(enabled: boolean, data: unknown, _schema, context) {
+    if (!enabled || typeof data !== 'string') return true;
+    const ms = DATE_TIME.test(data) ? Date.parse(data) : Number.NaN;
+    if (Number.isNaN(ms) || ms < 0) {
+      (convert as unknown as { errors: unknown[] }).errors = [
+        { keyword: 'unixTime', params: {}, message: 'must be Unix seconds or an ISO 8601 date-time with a time zone, such as 2025-01-01T09:30:00Z' },
+      ];
+      return false;
+    }
+    if (context) (context.parentData as Record<string | number, unknown>)[context.parentDataProperty] = Math.floor(ms / 1000);
+    return true;
+  },
+};
+
 /** Form hints: they describe how a field is shown, never whether a value is valid. */
 const annotations: KeywordDefinition[] = [
   { keyword: 'enumLabels', schemaType: 'array', metaSchema: { type: 'array', items: { type: 'string' } } },
@@ -47,6 +73,7 @@ const HINT_FORMATS = ['text', 'code'];
 
 export function registerSchemaKeywords(ajv: Ajv): Ajv {
   ajv.addKeyword(maxBytes);
+  ajv.addKeyword(unixTime);
   for (const keyword of annotations) ajv.addKeyword(keyword);
   for (const format of HINT_FORMATS) ajv.addFormat(format, true);
   return ajv;

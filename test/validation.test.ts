@@ -76,6 +76,19 @@ describe('input validation', () => {
     expect(error.message).toMatch(/"input\.entity": must be at most 32767 bytes|request body would be \d+ bytes/);
   });
 
+  it('converts an ISO 8601 date-time given for a Unix-time field, and leaves the caller\'s input alone', async () => {
+    const registry = await sharedRegistry();
+    const input = { identifier: '42', name: 'purchase', timestamp: '2025-01-01T01:00:00+01:00', id: '01JGFJJZ000000000000000000' };
+    const result = await registry.execute({ connector: 'customer-io', operation: 'track_custom_event', auth: { ...TRACK_AUTH, region: 'us' }, input, options: { dryRun: true } });
+    expect(result).toMatchObject({ ok: true, request: { body: { timestamp: 1735689600 } } });
+    expect(input.timestamp).toBe('2025-01-01T01:00:00+01:00');
+  });
+
+  it('refuses a date-time without a time zone, which would be a guess', async () => {
+    const error = errorOf(await run('track_custom_event', { identifier: '42', name: 'x', timestamp: '2025-01-01T00:00:00' }));
+    expect(error.message).toBe('"input.timestamp": must be Unix seconds or an ISO 8601 date-time with a time zone, such as 2025-01-01T09:30:00Z');
+  });
+
   it('sends nothing when the input is invalid', async () => {
     const scope = nock('https://track.customer.io').post(/.*/).reply(200, {});
     await run('track_custom_event', { identifier: '', name: 'x' });

@@ -14,9 +14,9 @@ export interface CreateOrUpdateCustomerInput {
    */
   id?: string;
   /**
-   * When the person signed up, in Unix seconds. Used by time-based segments and campaigns.
+   * When the person signed up, in Unix seconds. Used by time-based segments and campaigns. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  created_at?: number;
+  created_at?: number | string;
   /**
    * Any other attributes to set, as name → value. Names are at most 150 bytes, values at most 1000 bytes, and a call carries at most 300 attributes. Set a value to an empty string to remove the attribute.
    */
@@ -121,9 +121,9 @@ export interface CreateOrUpdateCustomerInput {
    */
   _update?: boolean;
   /**
-   * When this update happened, in Unix seconds. Customer.io uses it to apply rapid updates in the right order.
+   * When this update happened, in Unix seconds. Customer.io uses it to apply rapid updates in the right order. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  _timestamp?: number;
+  _timestamp?: number | string;
 }
 
 /**
@@ -157,9 +157,9 @@ export interface TrackCustomEventInput {
    */
   data?: {};
   /**
-   * When the event happened, in Unix seconds. Defaults to when Customer.io receives it; only events from the last 72 hours trigger campaigns.
+   * When the event happened, in Unix seconds. Defaults to when Customer.io receives it; only events from the last 72 hours trigger campaigns. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  timestamp?: number;
+  timestamp?: number | string;
   /**
    * A ULID that identifies this event. Customer.io ignores a second event with the same ID, so retries are safe. Leave empty and the connector generates one.
    */
@@ -189,9 +189,9 @@ export interface TrackAnonymousEventInput {
    */
   data?: {};
   /**
-   * When the event happened, in Unix seconds. Defaults to when Customer.io receives it; the event can trigger campaigns only if it is merged into a person within 72 hours of this time.
+   * When the event happened, in Unix seconds. Defaults to when Customer.io receives it; the event can trigger campaigns only if it is merged into a person within 72 hours of this time. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  timestamp?: number;
+  timestamp?: number | string;
   /**
    * A ULID that identifies this event. Customer.io ignores a second event with the same ID, so retries are safe. Leave empty and the connector generates one.
    */
@@ -217,9 +217,9 @@ export interface TrackPageViewInput {
    */
   data?: {};
   /**
-   * When the page was viewed, in Unix seconds. Defaults to when Customer.io receives it; only page views from the last 72 hours trigger campaigns.
+   * When the page was viewed, in Unix seconds. Defaults to when Customer.io receives it; only page views from the last 72 hours trigger campaigns. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  timestamp?: number;
+  timestamp?: number | string;
   /**
    * A ULID that identifies this event. Customer.io ignores a second event with the same ID, so retries are safe. Leave empty and the connector generates one.
    */
@@ -249,9 +249,9 @@ export interface TrackScreenViewInput {
    */
   data?: {};
   /**
-   * When the screen was viewed, in Unix seconds. Defaults to when Customer.io receives it; only screen views from the last 72 hours trigger campaigns.
+   * When the screen was viewed, in Unix seconds. Defaults to when Customer.io receives it; only screen views from the last 72 hours trigger campaigns. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  timestamp?: number;
+  timestamp?: number | string;
   /**
    * A ULID that identifies this event. Customer.io ignores a second event with the same ID, so retries are safe. Leave empty and the connector generates one.
    */
@@ -277,9 +277,9 @@ export interface AddOrUpdateDeviceInput {
    */
   platform: 'ios' | 'android';
   /**
-   * When the person last used the device, in Unix seconds. Defaults to the time of this request.
+   * When the person last used the device, in Unix seconds. Defaults to the time of this request. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  last_used?: number;
+  last_used?: number | string;
   /**
    * Details about the device. Besides the named ones, any custom attribute name → string value is accepted.
    */
@@ -521,9 +521,9 @@ export interface ReportDeliveryMetricInput {
    */
   metric: 'bounced' | 'clicked' | 'converted' | 'deferred' | 'delivered' | 'dropped' | 'opened' | 'spammed';
   /**
-   * When it happened, in Unix seconds. Defaults to when Customer.io receives the report.
+   * When it happened, in Unix seconds. Defaults to when Customer.io receives the report. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  timestamp?: number;
+  timestamp?: number | string;
   /**
    * Who received the message: the email address for email, the email or ID you target in-app messages by, the device token for push, the phone number for SMS. Not used for Slack and webhook.
    */
@@ -557,9 +557,9 @@ export interface ReportPushMetricInput {
    */
   device_id?: string;
   /**
-   * When it happened on the device, in Unix seconds. Defaults to when Customer.io receives the report.
+   * When it happened on the device, in Unix seconds. Defaults to when Customer.io receives the report. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
-  timestamp?: number;
+  timestamp?: number | string;
 }
 
 /**
@@ -630,9 +630,9 @@ export interface SendEntityInput {
               cio_id: string;
             };
         /**
-         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
          */
-        timestamp?: number;
+        timestamp?: number | string;
         /**
          * Attributes to set on the person, as name → value (names ≤150 bytes, values ≤1000 bytes, at most 300). Reserved: email, created_at (Unix seconds), _update (true = update only, never create), cio_subscription_preferences.
          */
@@ -818,9 +818,9 @@ export interface SendEntityInput {
          */
         id?: string;
         /**
-         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
          */
-        timestamp?: number;
+        timestamp?: number | string;
         /**
          * Information about the event as name → value (at most 100,000 bytes).
          */
@@ -872,9 +872,9 @@ export interface SendEntityInput {
          */
         id?: string;
         /**
-         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
          */
-        timestamp?: number;
+        timestamp?: number | string;
         /**
          * Information about the event as name → value (at most 100,000 bytes).
          */
@@ -926,9 +926,9 @@ export interface SendEntityInput {
          */
         id?: string;
         /**
-         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
          */
-        timestamp?: number;
+        timestamp?: number | string;
         /**
          * Information about the event as name → value (at most 100,000 bytes).
          */
@@ -1190,9 +1190,9 @@ export interface SendEntityInput {
            */
           platform: 'ios' | 'android';
           /**
-           * When the device was last used, in Unix seconds.
+           * When the device was last used, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          last_used?: number;
+          last_used?: number | string;
           /**
            * Details about the device. Besides the named ones, any custom attribute name → string value is accepted.
            */
@@ -1837,9 +1837,9 @@ export interface SendEntityInput {
          */
         name: 'opened' | 'converted' | 'delivered';
         /**
-         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+         * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
          */
-        timestamp?: number;
+        timestamp?: number | string;
         /**
          * The device that reported the event.
          */
@@ -1905,9 +1905,9 @@ export interface SendBatchInput {
                 cio_id: string;
               };
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Attributes to set on the person, as name → value (names ≤150 bytes, values ≤1000 bytes, at most 300). Reserved: email, created_at (Unix seconds), _update (true = update only, never create), cio_subscription_preferences.
            */
@@ -2093,9 +2093,9 @@ export interface SendBatchInput {
            */
           id?: string;
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Information about the event as name → value (at most 100,000 bytes).
            */
@@ -2147,9 +2147,9 @@ export interface SendBatchInput {
            */
           id?: string;
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Information about the event as name → value (at most 100,000 bytes).
            */
@@ -2201,9 +2201,9 @@ export interface SendBatchInput {
            */
           id?: string;
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Information about the event as name → value (at most 100,000 bytes).
            */
@@ -2465,9 +2465,9 @@ export interface SendBatchInput {
              */
             platform: 'ios' | 'android';
             /**
-             * When the device was last used, in Unix seconds.
+             * When the device was last used, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
              */
-            last_used?: number;
+            last_used?: number | string;
             /**
              * Details about the device. Besides the named ones, any custom attribute name → string value is accepted.
              */
@@ -3112,9 +3112,9 @@ export interface SendBatchInput {
            */
           name: 'opened' | 'converted' | 'delivered';
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * The device that reported the event.
            */
@@ -3165,9 +3165,9 @@ export interface SendBatchInput {
                 cio_id: string;
               };
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Attributes to set on the person, as name → value (names ≤150 bytes, values ≤1000 bytes, at most 300). Reserved: email, created_at (Unix seconds), _update (true = update only, never create), cio_subscription_preferences.
            */
@@ -3353,9 +3353,9 @@ export interface SendBatchInput {
            */
           id?: string;
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Information about the event as name → value (at most 100,000 bytes).
            */
@@ -3407,9 +3407,9 @@ export interface SendBatchInput {
            */
           id?: string;
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Information about the event as name → value (at most 100,000 bytes).
            */
@@ -3461,9 +3461,9 @@ export interface SendBatchInput {
            */
           id?: string;
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * Information about the event as name → value (at most 100,000 bytes).
            */
@@ -3725,9 +3725,9 @@ export interface SendBatchInput {
              */
             platform: 'ios' | 'android';
             /**
-             * When the device was last used, in Unix seconds.
+             * When the device was last used, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
              */
-            last_used?: number;
+            last_used?: number | string;
             /**
              * Details about the device. Besides the named ones, any custom attribute name → string value is accepted.
              */
@@ -4372,9 +4372,9 @@ export interface SendBatchInput {
            */
           name: 'opened' | 'converted' | 'delivered';
           /**
-           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call.
+           * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
            */
-          timestamp?: number;
+          timestamp?: number | string;
           /**
            * The device that reported the event.
            */

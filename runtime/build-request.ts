@@ -61,8 +61,25 @@ function fillTemplate(template: unknown, input: Input): unknown {
   return filled;
 }
 
+function multipartBody(mapping: Extract<BodyMapping, { mode: 'multipart' }>, input: Input, used: Set<string>): FormData {
+  const form = new FormData();
+  const fileInputs = new Set(Object.values(mapping.files).flatMap((f) => [f.content, f.filename, ...(f.content_type ? [f.content_type] : [])]));
+  for (const [field, file] of Object.entries(mapping.files)) {
+    const bytes = Buffer.from(String(input[file.content] ?? ''), 'base64');
+    const type = file.content_type ? String(input[file.content_type] ?? '') : '';
+    form.append(field, new Blob([bytes], type ? { type } : {}), String(input[file.filename]));
+  }
+  for (const [key, value] of Object.entries(input)) {
+    if (used.has(key) || fileInputs.has(key) || value === undefined) continue;
+    form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return form;
+}
+
 function bodyFrom(mapping: BodyMapping, input: Input, used: Set<string>): unknown {
   switch (mapping.mode) {
+    case 'multipart':
+      return multipartBody(mapping, input, used);
     case 'none':
       return undefined;
     case 'rest':
@@ -108,6 +125,7 @@ export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase
 
   const headers: Record<string, string> = { accept: 'application/json', ...(http.headers ?? {}) };
   if (body === undefined) return { method: http.method, url, headers };
+  if (body instanceof FormData) return { method: http.method, url, headers, body }; // got sets the boundary
 
   const json = JSON.stringify(body);
   if (http.max_body_bytes !== undefined && byteSize(json) > http.max_body_bytes) {

@@ -59,9 +59,20 @@ export function lintOperation(connector: LoadedConnector, operation: LoadedOpera
   const required = (operation.input_schema.required as string[] | undefined) ?? [];
   if (operation.http) {
     for (const param of templateParams(operation.http.path)) {
+      if (param === operation.http.identifier?.path_param) continue;
       if (!required.includes(param)) problems.push(`${label}: path parameter {${param}} must be a required input`);
     }
     for (const key of operation.http.query ?? []) if (!inputProps.includes(key)) problems.push(`${label}: query key ${key} is not an input`);
+  }
+  if (operation.pagination) {
+    const p = operation.pagination;
+    const needed = [p.param, p.limit ?? 'limit', ...(p.all_pages === 'always' ? [] : ['all_pages', 'max_items'])];
+    for (const key of needed) if (!inputProps.includes(key)) problems.push(`${label}: a paginated operation needs the input ${key}`);
+  } else if (inputProps.includes('all_pages')) {
+    problems.push(`${label}: all_pages needs a pagination definition`);
+  }
+  if (operation.http?.identifier && !required.includes(operation.http.identifier.input)) {
+    problems.push(`${label}: the identifier choice ${operation.http.identifier.input} must be a required input`);
   }
   if (operation.name.endsWith('_ddl') !== (operation.hidden === true)) problems.push(`${label}: DDL operations, and only they, are hidden`);
 

@@ -30,7 +30,12 @@ export type BodyMapping =
   /** One input key's value is the whole body. */
   | { mode: 'key'; key: string }
   /** A JSON template whose `{ "$input": "key" }` leaves are replaced by input values (absent → omitted). */
-  | { mode: 'template'; template: unknown };
+  | { mode: 'template'; template: unknown }
+  /**
+   * multipart/form-data: each `files` entry is a form field whose content comes from a base64
+   * input and whose file name from another input; every other body input is a text field.
+   */
+  | { mode: 'multipart'; files: Record<string, { content: string; filename: string; content_type?: string }> };
 
 /** Which events in the body get a generated ULID `id` when the user gave none. */
 export type EventIdPlacement = 'body' | 'entity' | 'batch';

@@ -19,6 +19,18 @@ const cases = connectors.flatMap((connector) =>
 );
 
 
+/** A multipart body as the example writes it: text fields as strings, files as { filename, content_base64 }. */
+async function multipartFields(body: string, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Response(Buffer.from(body, 'latin1'), { headers: { 'content-type': contentType } }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    fields[name] = typeof value === 'string'
+      ? value
+      : { filename: value.name, content_base64: Buffer.from(await value.arrayBuffer()).toString('base64') };
+  }
+  return fields;
+}
+
 function queryOf(path: string): Record<string, string> {
   return Object.fromEntries(new URL(path, 'http://x').searchParams);
 }
@@ -67,8 +79,11 @@ describe.each(cases.map((c) => [`${c.connector.name} ${c.operation.name} [${c.re
       }
       const sendsCredentials = operation.http?.auth !== false;
       expect(seen.headers?.authorization).toBe(sendsCredentials ? expectedAuthorization(connector.name) : undefined);
+      const contentType = String(seen.headers?.['content-type'] ?? '');
       if (expected.body === undefined) {
         expect(seen.body === undefined || seen.body === '').toBe(true);
+      } else if (contentType.startsWith('multipart/form-data')) {
+        expect(await multipartFields(String(seen.body), contentType)).toEqual(expected.body);
       } else {
         expect(seen.body).toEqual(expected.body);
       }

@@ -1,6 +1,5 @@
 // What execute() needs to make one call: the request, whether credentials go with it, whether
 // repeating it is harmless, and how to read a successful answer into the operation's output.
-import type { Got } from 'got';
 import type { AuthValues } from '../auth/credentials.js';
 import type { ResolvedBase } from '../auth/regions.js';
 import type { PreparedRequest } from './build-request.js';
@@ -23,7 +22,6 @@ export interface PlanContext {
   auth: AuthValues;
   region: Region;
   base: ResolvedBase;
-  client: Got;
 }
 
 /** Code for operations that cannot be pure data, named by an operation file's `handler`. */

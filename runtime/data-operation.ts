@@ -64,7 +64,18 @@ export function mapOutput(mapping: ResponseMapping | undefined, body: unknown, i
       return batchOutput(body, input);
     case 'ddl':
       return dropdownOutput(body, mapping);
+    case 'binary':
+      return body;
   }
+}
+
+/** A file answer, kept byte for byte: JSON can carry it only as base64. */
+function readBinaryAnswer(answer: HttpAnswer): unknown {
+  const type = answer.headers['content-type'];
+  return {
+    content_type: (Array.isArray(type) ? type[0] : type) ?? 'application/octet-stream',
+    content_base64: (answer.bytes ?? Buffer.from(answer.text, 'utf8')).toString('base64'),
+  };
 }
 
 export function planDataOperation(operation: OperationFile, input: Record<string, unknown>, context: PlanContext): CallPlan {
@@ -73,6 +84,6 @@ export function planDataOperation(operation: OperationFile, input: Record<string
     request: buildRequest(http, input, context.base),
     sendCredentials: http.auth !== false,
     safeToRepeat: isSafeToRepeat(http.method, http.idempotent === true, http.event_ids !== undefined),
-    readOutput: readJsonAnswer,
+    readOutput: operation.response?.mode === 'binary' ? readBinaryAnswer : readJsonAnswer,
   };
 }

@@ -52,9 +52,38 @@ export function lintFormSchema(schema: JsonSchema, label: string, operationNames
   return problems;
 }
 
+/** Inputs named after a resource that has a list endpoint must offer its dropdown. */
+export const DROPDOWN_FOR_FIELD: Record<string, string> = {
+  segment_id: 'list_segments_ddl',
+  campaign_id: 'list_campaigns_ddl',
+  broadcast_id: 'list_broadcasts_ddl',
+  newsletter_id: 'list_newsletters_ddl',
+  transactional_id: 'list_transactional_messages_ddl',
+  transactional_message_id: 'list_transactional_messages_ddl',
+  sender_identity_id: 'list_sender_identities_ddl',
+  sender_id: 'list_sender_identities_ddl',
+  collection_id: 'list_collections_ddl',
+  object_type_id: 'list_object_types_ddl',
+  webhook_id: 'list_reporting_webhooks_ddl',
+  topic_id: 'list_subscription_topics_ddl',
+};
+
+function lintDropdowns(schema: JsonSchema, label: string): string[] {
+  const problems: string[] = [];
+  walkFields(schema, label, (field, where) => {
+    const name = where.split('.').pop()!;
+    const wanted = DROPDOWN_FOR_FIELD[name];
+    const lookup = (field.lookup as { operation?: string } | undefined)?.operation;
+    if (wanted && lookup !== wanted) problems.push(`${where}: takes a ${name} and needs "lookup": {"operation": "${wanted}"}`);
+  });
+  return problems;
+}
+
 export function lintOperation(connector: LoadedConnector, operation: LoadedOperation): string[] {
   const label = `${connector.name}/${operation.name}`;
   const problems = lintFormSchema(operation.input_schema, `${label} input`, new Set(connector.operationsByName.keys()));
+  // Track keys cannot call the App API, so Track fields cannot have App dropdowns.
+  if (connector.api !== 'track') problems.push(...lintDropdowns(operation.input_schema, `${label} input`));
   const inputProps = Object.keys((operation.input_schema.properties as object) ?? {});
   const required = (operation.input_schema.required as string[] | undefined) ?? [];
   if (operation.http) {

@@ -75,7 +75,9 @@ export type ResponseMapping =
   | { mode: 'unwrap'; key: string }
   | { mode: 'v2_batch' }
   /** A dynamic-dropdown answer: `{ result: [{ text, value }] }` from the list under `items`. */
-  | { mode: 'ddl'; items: string; text: string; value: string };
+  | { mode: 'ddl'; items: string; text: string; value: string }
+  /** A file (an image…): `{ content_type, content_base64 }` instead of parsed JSON. */
+  | { mode: 'binary' };
 
 /**
  * How a list endpoint pages. `cursor`: pass the answer's `next` back as `param`; `offset`:
@@ -86,7 +88,7 @@ export interface Pagination {
   style: 'cursor' | 'offset' | 'page';
   items: string | string[];
   param: string;
-  /** Cursor style: the answer field holding the next cursor (default `next`). */
+  /** Cursor style: the answer field holding the next cursor, a dotted path (default `next`). */
   next?: string;
   /** The page-size input (default `limit`). */
   limit?: string;

@@ -1,4 +1,4 @@
-// Sends one prepared request through got and hands back status, headers and text. One got
+// Sends one prepared request through got and hands back status, headers and body (bytes and text). One got
 // instance (with keep-alive agents) per connector. got's own retries and redirects are off:
 // the retry policy lives in retry.ts, and a redirect could carry credentials to another host.
 import got, { type Got, RequestError, TimeoutError } from 'got';
@@ -28,7 +28,7 @@ export function createHttpClient(): Got {
     throwHttpErrors: false,
     followRedirect: false,
     retry: { limit: 0 },
-    responseType: 'text',
+    responseType: 'buffer',
     decompress: true,
     agent: {
       http: new http.Agent({ keepAlive: true }),
@@ -67,7 +67,8 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
       signal: options.signal,
       request: requestWithRawPath(rawPathOf(request.url)) as never,
     });
-    return { status: response.statusCode, headers: response.headers, text: response.body };
+    const bytes = response.body as unknown as Buffer;
+    return { status: response.statusCode, headers: response.headers, text: bytes.toString('utf8'), bytes };
   } catch (error) {
     if (error instanceof TimeoutError) {
       throw new TransportError(`no answer from Customer.io within ${options.timeoutMs} ms`, 'timeout', error.code);

@@ -9,6 +9,8 @@ export interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body exactly as received, for answers that are not text (images). */
+  bytes?: Buffer;
 }
 
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

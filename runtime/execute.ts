@@ -91,7 +91,7 @@ function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteR
   } catch (error) {
     throw new OperationError({ code: 'connector_error', message: `the host's origin option is invalid: ${redact((error as Error).message)}`, retryable: false });
   }
-  const context: PlanContext = { connector, operation, auth, region, base, client: runtime.client(connector) };
+  const context: PlanContext = { connector, operation, auth, region, base };
   const handler = operation.handler ? handlers[operation.handler] : undefined;
   if (operation.handler && !handler) throw new Error(`operation ${operation.name} names a missing handler ${operation.handler}`);
   let callPlan: CallPlan;

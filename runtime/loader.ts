@@ -26,16 +26,29 @@ interface Manifest {
  * it inherits every field it does not set itself, so schemas are written once.
  */
 function loadOperation(file: string): LoadedOperation {
-  const raw = readJsonFile<Partial<OperationFile> & { $schema?: string; extends?: string }>(file);
-  const { $schema: _schema, extends: parentPath, ...own } = raw;
+  const raw = readJsonFile<Partial<OperationFile> & { $schema?: string; extends?: string; omit_inputs?: string[] }>(file);
+  const { $schema: _schema, extends: parentPath, omit_inputs: omitted = [], ...own } = raw;
   const parent = parentPath ? loadOperation(resolve(dirname(file), parentPath)) : undefined;
   const merged = { ...parent, ...own } as OperationFile;
+  const input_schema = own.input_schema ? loadBundledSchema(file, own.input_schema) : merged.input_schema;
+  const http = merged.http && omitted.length ? { ...merged.http, query: merged.http.query?.filter((key) => !omitted.includes(key)) } : merged.http;
   return {
     ...merged,
-    input_schema: own.input_schema ? loadBundledSchema(file, own.input_schema) : merged.input_schema,
+    ...(http ? { http } : {}),
+    input_schema: omitted.length ? withoutInputs(input_schema, omitted) : input_schema,
     output_schema: own.output_schema ? loadBundledSchema(file, own.output_schema) : merged.output_schema,
     file,
   };
+}
+
+/** A twin on another API may lack a field of the operation it extends (`omit_inputs`). */
+function withoutInputs(schema: JsonSchema, omitted: string[]): JsonSchema {
+  const keep = (key: string) => !omitted.includes(key);
+  const properties = Object.fromEntries(Object.entries((schema.properties ?? {}) as JsonSchema).filter(([key]) => keep(key)));
+  const result: JsonSchema = { ...schema, properties };
+  if (Array.isArray(schema.required)) result.required = (schema.required as string[]).filter(keep);
+  if (Array.isArray(schema.advanced)) result.advanced = (schema.advanced as string[]).filter(keep);
+  return result;
 }
 
 export function loadConnectorFolder(folder: string): LoadedConnector {

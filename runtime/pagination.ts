@@ -20,6 +20,22 @@ export function withoutPagingControls(input: Input): Input {
   return rest;
 }
 
+/** The value at a dotted path such as `meta.pagination.next_cursor`. */
+function valueAt(body: Body, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Body)[key] : undefined), body);
+}
+
+function withoutValueAt(body: Body, path: string): Body {
+  const [head, ...rest] = path.split('.');
+  if (!(head! in body)) return body;
+  if (rest.length === 0) {
+    const { [head!]: _dropped, ...others } = body;
+    return others;
+  }
+  const inner = body[head!];
+  return inner && typeof inner === 'object' ? { ...body, [head!]: withoutValueAt(inner as Body, rest.join('.')) } : body;
+}
+
 function itemKeys(pagination: Pagination): string[] {
   return Array.isArray(pagination.items) ? pagination.items : [pagination.items];
 }
@@ -53,8 +69,12 @@ export function nextPageInput(pagination: Pagination, pageInput: Input, body: Bo
 
   switch (pagination.style) {
     case 'cursor': {
-      const cursor = body[pagination.next ?? 'next'];
+      const cursor = valueAt(body, pagination.next ?? 'next');
       if (cursor === undefined || cursor === null || cursor === '') return undefined;
+      // A cursor that does not move on (the same value, or an integer offset that goes back)
+      // would read the same pages forever.
+      const current = pageInput[pagination.param];
+      if (cursor === current || (typeof cursor === 'number' && typeof current === 'number' && cursor <= current)) return undefined;
       return withLimit({ ...pageInput, [pagination.param]: cursor });
     }
     case 'offset':
@@ -69,12 +89,12 @@ export function nextPageInput(pagination: Pagination, pageInput: Input, body: Bo
 /** The joined answer: the last page's fields, with every list holding all pages' items (at most maxItems). */
 export function joinPages(pagination: Pagination, pages: Body[], maxItems: number): Body {
   const last = pages[pages.length - 1] ?? {};
-  const joined: Body = { ...last };
+  let joined: Body = { ...last };
   for (const key of itemKeys(pagination)) {
     joined[key] = pages.flatMap((page) => listAt(page, key)).slice(0, maxItems);
   }
   const truncated = pages.reduce((n, page) => n + pageSize(pagination, page), 0) > maxItems;
   // A page cut short cannot be continued exactly: say so by dropping the cursor.
-  if (truncated && pagination.style === 'cursor') delete joined[pagination.next ?? 'next'];
+  if (truncated && pagination.style === 'cursor') joined = withoutValueAt(joined, pagination.next ?? 'next');
   return joined;
 }

@@ -40,14 +40,27 @@ async function typeOf(schema: JsonSchema, name: string): Promise<string> {
 
 export async function generateTypeFiles(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  // Schemas already typed, so a twin (a Beta operation extending its App one) re-exports them.
+  const typedIn = new Map<string, string>();
   for (const connector of loadManifest()) {
     const parts: string[] = [BANNER, ''];
+    const reexports = new Map<string, string[]>();
     const entries: string[] = [];
     for (const operation of connector.operationsByName.values()) {
       const base = pascalCase(operation.name);
-      parts.push(await typeOf(operation.input_schema, `${base}Input`));
-      parts.push(await typeOf(operation.output_schema, `${base}Output`));
+      const signature = `${operation.name}:${JSON.stringify([operation.input_schema, operation.output_schema])}`;
+      const twin = typedIn.get(signature);
+      if (twin) {
+        reexports.set(twin, [...(reexports.get(twin) ?? []), `${base}Input`, `${base}Output`]);
+      } else {
+        typedIn.set(signature, connector.name);
+        parts.push(await typeOf(operation.input_schema, `${base}Input`));
+        parts.push(await typeOf(operation.output_schema, `${base}Output`));
+      }
       entries.push(`  ${operation.name}: { input: ${base}Input; output: ${base}Output };`);
+    }
+    for (const [twin, names] of reexports) {
+      parts.splice(2, 0, `import type { ${names.join(', ')} } from './${twin}.js';\nexport type { ${names.join(', ')} };\n`);
     }
     const mapName = `${pascalCase(connector.name)}Operations`;
     parts.push(`/** Every operation of ${connector.title}, by name. */\nexport interface ${mapName} {\n${entries.join('\n')}\n}\n`);

@@ -32,6 +32,11 @@ describe.each(connectors.map((c) => [c.name, c] as const))('%s', (_name, connect
     expect(problemsOf(validateConnector, readJsonFile(join(connector.folder, 'connector.json')))).toEqual([]);
   });
 
+  it('checks credentials with one of its own operations', () => {
+    expect(connector.test_auth).toBeDefined();
+    expect(connector.operationsByName.has(connector.test_auth!.operation)).toBe(true);
+  });
+
   it('lists exactly the operation files in its folder', () => {
     const files = readdirSync(join(connector.folder, 'operations')).map((f) => f.replace(/\.json$/, '')).sort();
     expect([...connector.operations].sort()).toEqual(files);

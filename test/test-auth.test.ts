@@ -35,10 +35,46 @@ describe('testAuth on Track', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'auth_error', status_code: 401 } });
   });
 
-  it('says plainly when a connector has no credential check yet', async () => {
+});
+
+describe.each([
+  ['customer-io-app', '/v1/segments', 'https://api.customer.io', 'https://api-eu.customer.io'],
+  ['customer-io-beta', '/v1/api/segments', 'https://beta-api.customer.io', 'https://beta-api-eu.customer.io'],
+] as const)('testAuth on %s', (connector, path, us, eu) => {
+  it('accepts a key that works in the chosen region, sending it as a Bearer token', async () => {
+    const scope = nock(eu, { reqheaders: { authorization: expectedAuthorization(connector) } }).get(path).reply(200, {});
     const registry = await sharedRegistry();
-    const result = await registry.testAuth('customer-io-app', { ...APP_AUTH, region: 'us' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'connector_error', message: 'connector "customer-io-app" has no credential check' } });
+    const result = await registry.testAuth(connector, { ...APP_AUTH, region: 'eu' });
+    expect(result).toMatchObject({ ok: true, output: { valid: true, region: 'eu' } });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('turns the 301 "wrong datacenter" into "choose Region EU", without following it', async () => {
+    const followed = nock(eu).get(path).reply(200, {});
+    nock(us).get(path).reply(301, { errors: [{ detail: 'wrong datacenter', status: '301' }] }, { Location: `${eu}${path}` });
+    const registry = await sharedRegistry();
+    const result = await registry.testAuth(connector, { ...APP_AUTH, region: 'us' });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'user_input_error', message: 'Customer.io says this workspace is in the EU region: choose Region EU instead of US.', details: { region: 'eu' } },
+    });
+    expect(followed.isDone()).toBe(false);
+  });
+
+  it('reports a rejected key as an auth_error naming the App API key', async () => {
+    nock(us).get(path).reply(401, { meta: { error: 'Unauthorized request' } });
+    const registry = await sharedRegistry();
+    const result = await registry.testAuth(connector, { ...APP_AUTH, region: 'us' }, { retry: FAST_RETRY });
+    expect(result).toMatchObject({ ok: false, error: { code: 'auth_error', message: expect.stringContaining('an App API key') } });
+  });
+});
+
+describe('host API (more)', () => {
+  it('hides dropdown helpers but keeps them callable', async () => {
+    const registry = await sharedRegistry();
+    const ops = registry.describe('customer-io-app').operations;
+    expect(ops.filter((op) => op.hidden).every((op) => op.name.endsWith('_ddl'))).toBe(true);
+    expect(ops.find((op) => op.name === 'list_segments_ddl')).toMatchObject({ hidden: true });
   });
 });
 

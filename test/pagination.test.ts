@@ -27,7 +27,13 @@ function pageBody(op: LoadedOperation, n: number, integerCursor: boolean): Recor
     const item = sample !== null && typeof sample === 'object' ? { ...(sample as object), page_marker: n } : `${String(sample)}-${n}`;
     body[key] = n <= 3 ? [item] : [];
   }
-  if (p.style === 'cursor') body[p.next ?? 'next'] = n < 3 ? (integerCursor ? n + 1 : `cursor-${n + 1}`) : integerCursor ? null : '';
+  if (p.style === 'cursor') {
+    const next = n < 3 ? (integerCursor ? n + 1 : `cursor-${n + 1}`) : integerCursor ? null : '';
+    const path = (p.next ?? 'next').split('.');
+    let node: Record<string, unknown> = body;
+    for (const key of path.slice(0, -1)) node = node[key] = { ...(node[key] as object) };
+    node[path[path.length - 1]!] = next;
+  }
   return body;
 }
 
@@ -42,7 +48,8 @@ function pageNumberOf(p: Pagination, query: URLSearchParams): number {
 describe.each(paginated.map(({ connector, op }) => [`${connector.name} ${op.name}`, connector, op] as const))('%s', (_label, connector, op) => {
   const p = op.pagination!;
   const example = op.examples[0]!;
-  const integerCursor = typeof (example.response.body as Record<string, unknown> | undefined)?.[p.next ?? 'next'] === 'number';
+  const cursorInExample = (p.next ?? 'next').split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], example.response.body);
+  const integerCursor = typeof cursorInExample === 'number';
   const limitKey = p.limit ?? 'limit';
   const prefix = new URL(REGION_TABLE[connector.api].us).pathname.replace(/\/$/, '');
   const pathOnly = `${prefix}${example.request.path.split('?')[0]}`;

@@ -18130,6 +18130,22 @@ export interface RestoreDesignEmailVersionOutput {
   [k: string]: unknown;
 }
 
+export interface DeleteDesignEmailVersionInput {
+  /**
+   * The ID (a UUID) of the Design Studio email, or of one of its translations to work on that language only.
+   */
+  email_id: string;
+  /**
+   * The version's ID (a UUID), from List design email versions.
+   */
+  version_id: string;
+}
+
+/**
+ * Customer.io answers a deletion with no content, returned as an empty object.
+ */
+export interface DeleteDesignEmailVersionOutput {}
+
 export interface PublishDesignEmailInput {
   /**
    * The Design Studio email's ID (a UUID). For an email with translations, use the default-language email's ID.
@@ -18742,6 +18758,40 @@ export interface GetDesignEmailInboxPreviewOutput {
   [k: string]: unknown;
 }
 
+export interface GetDesignEmailInboxPreviewCaptureInput {
+  /**
+   * The ID (a UUID) of the email or translation the preview job ran for.
+   */
+  email_id: string;
+  /**
+   * The Run ID of the inbox preview job.
+   */
+  run_id: number;
+  /**
+   * The client ID of the capture, one of the job's Clients.
+   */
+  client_id: string;
+  /**
+   * Which image to download (the full screenshot by default).
+   */
+  variant?: 'screenshot' | 'thumbnail' | 'full_thumbnail';
+  /**
+   * With Screenshot: which of the tile's screenshots (a key of its Screenshots, default for most clients).
+   */
+  key?: string;
+}
+
+export interface GetDesignEmailInboxPreviewCaptureOutput {
+  /**
+   * The image's media type as Customer.io sent it, such as image/png.
+   */
+  content_type: string;
+  /**
+   * The image bytes, base64-encoded.
+   */
+  content_base64: string;
+}
+
 export interface ListInboxPreviewJobsInput {
   /**
    * Only jobs for this email or translation (its ID, a UUID).
@@ -18755,6 +18805,14 @@ export interface ListInboxPreviewJobsInput {
    * The page to read: the meta.pagination.next_cursor value of the previous page. Leave empty for the first page.
    */
   cursor?: string;
+  /**
+   * Follow the pages until the list ends (or Max items is reached) and return all items in one list.
+   */
+  all_pages?: boolean;
+  /**
+   * With Fetch every page, stop after this many items (at most 10,000).
+   */
+  max_items?: number;
 }
 
 export interface ListInboxPreviewJobsOutput {
@@ -19085,6 +19143,7 @@ export interface CustomerIoAppOperations {
   create_design_email_version: { input: CreateDesignEmailVersionInput; output: CreateDesignEmailVersionOutput };
   get_design_email_version: { input: GetDesignEmailVersionInput; output: GetDesignEmailVersionOutput };
   restore_design_email_version: { input: RestoreDesignEmailVersionInput; output: RestoreDesignEmailVersionOutput };
+  delete_design_email_version: { input: DeleteDesignEmailVersionInput; output: DeleteDesignEmailVersionOutput };
   publish_design_email: { input: PublishDesignEmailInput; output: PublishDesignEmailOutput };
   get_design_email_publish_status: { input: GetDesignEmailPublishStatusInput; output: GetDesignEmailPublishStatusOutput };
   preview_design_email: { input: PreviewDesignEmailInput; output: PreviewDesignEmailOutput };
@@ -19094,6 +19153,7 @@ export interface CustomerIoAppOperations {
   link_design_email: { input: LinkDesignEmailInput; output: LinkDesignEmailOutput };
   create_design_email_inbox_preview: { input: CreateDesignEmailInboxPreviewInput; output: CreateDesignEmailInboxPreviewOutput };
   get_design_email_inbox_preview: { input: GetDesignEmailInboxPreviewInput; output: GetDesignEmailInboxPreviewOutput };
+  get_design_email_inbox_preview_capture: { input: GetDesignEmailInboxPreviewCaptureInput; output: GetDesignEmailInboxPreviewCaptureOutput };
   list_inbox_preview_jobs: { input: ListInboxPreviewJobsInput; output: ListInboxPreviewJobsOutput };
   list_inbox_preview_clients: { input: ListInboxPreviewClientsInput; output: ListInboxPreviewClientsOutput };
   get_inbox_preview_credits: { input: GetInboxPreviewCreditsInput; output: GetInboxPreviewCreditsOutput };

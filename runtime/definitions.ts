@@ -19,6 +19,11 @@ export interface ConnectorFile {
   api: ApiName;
   auth: AuthScheme;
   test_auth?: { operation: string };
+  /** Client-side request rates: a default, and groups of operations with their own. */
+  rate_limits?: {
+    default: { requests: number; per_ms: number };
+    groups?: { name: string; requests: number; per_ms: number; operations: string[] }[];
+  };
   operations: string[];
 }
 

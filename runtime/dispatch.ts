@@ -10,7 +10,7 @@ import type { HttpAnswer } from './error-mapping.js';
 export class TransportError extends Error {
   constructor(
     message: string,
-    readonly kind: 'timeout' | 'network' | 'aborted',
+    readonly kind: 'timeout' | 'network' | 'aborted' | 'too_large',
     readonly code?: string,
   ) {
     super(message);
@@ -21,6 +21,7 @@ export class TransportError extends Error {
 export interface SendOptions {
   timeoutMs: number;
   signal?: AbortSignal;
+  maxResponseBytes: number;
 }
 
 export function createHttpClient(): Got {
@@ -58,8 +59,9 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
     : request.body === undefined ? undefined
     : request.body instanceof FormData || typeof request.body === 'string' ? request.body
     : JSON.stringify(request.body);
+  let tooLarge = false;
   try {
-    const response = await client(request.url, {
+    const pending = client(request.url, {
       method: request.method,
       headers: request.headers,
       body: body as string | FormData | undefined,
@@ -67,9 +69,25 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
       signal: options.signal,
       request: requestWithRawPath(rawPathOf(request.url)) as never,
     });
+    // Refuse an oversized answer as soon as it shows (declared length or bytes so far),
+    // rather than buffering it whole.
+    const refuse = () => {
+      tooLarge = true;
+      pending.cancel();
+    };
+    pending.on('response', (res: http.IncomingMessage) => {
+      if (Number(res.headers['content-length'] ?? 0) > options.maxResponseBytes) refuse();
+    });
+    pending.on('downloadProgress', (progress: { transferred: number }) => {
+      if (progress.transferred > options.maxResponseBytes) refuse();
+    });
+    const response = await pending;
     const bytes = response.body as unknown as Buffer;
     return { status: response.statusCode, headers: response.headers, text: bytes.toString('utf8'), bytes };
   } catch (error) {
+    if (tooLarge) {
+      throw new TransportError(`Customer.io's answer is larger than the ${options.maxResponseBytes}-byte limit`, 'too_large');
+    }
     if (error instanceof TimeoutError) {
       throw new TransportError(`no answer from Customer.io within ${options.timeoutMs} ms`, 'timeout', error.code);
     }

@@ -27,6 +27,8 @@ export interface SuccessMeta {
   duration_ms: number;
   /** How many pages were fetched, when every page of a list was asked for. */
   pages?: number;
+  /** Time spent waiting for the client-side rate limit, in ms. */
+  waited_ms?: number;
 }
 
 export type Envelope<T = unknown> =

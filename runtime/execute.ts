@@ -9,9 +9,10 @@ import { mapOutput, planDataOperation } from './data-operation.js';
 import type { Region } from './definitions.js';
 import { send, TransportError } from './dispatch.js';
 import { OperationError, userInputError, type Envelope, type EnvelopeError, type ShownRequest, type SuccessMeta } from './envelope.js';
-import { errorFromAnswer, retryAfterSeconds, type HttpAnswer } from './error-mapping.js';
+import { errorFromAnswer, parseJson, retryAfterSeconds, type HttpAnswer } from './error-mapping.js';
 import { handlers } from './handlers/index.js';
 import type { LoadedConnector, LoadedOperation } from './loader.js';
+import { bucketFor, type RateLimiter } from './rate-limit.js';
 import { DEFAULT_MAX_ITEMS, firstPageInput, joinPages, nextPageInput, pageSize, wantsAllPages, withoutPagingControls } from './pagination.js';
 import { makeRedactor, redactValue, showRequest, type Redactor } from './redact.js';
 import { DEFAULT_RETRY, nextDelay, sleep, type AttemptFailure, type RetryOptions } from './retry.js';
@@ -28,7 +29,18 @@ export interface ExecuteOptions {
   totalTimeoutMs?: number;
   signal?: AbortSignal;
   retry?: RetryOptions;
+  /** Largest answer accepted, in bytes (default 10 MB); a larger one is refused, not buffered. */
+  maxResponseBytes?: number;
+  /** Debug hook: attempts, waits, retries and answers, with credentials already redacted. */
+  onEvent?: (event: RuntimeEvent) => void;
 }
+
+export type RuntimeEvent =
+  | { type: 'attempt'; operation: string; attempt: number; request: ShownRequest }
+  | { type: 'rate_limit_wait'; operation: string; bucket: string; waited_ms: number }
+  | { type: 'answer'; operation: string; attempt: number; status_code: number }
+  | { type: 'failure'; operation: string; attempt: number; code: string; message: string }
+  | { type: 'retry'; operation: string; attempt: number; delay_ms: number };
 
 export interface ExecuteRequest {
   connector: string;
@@ -40,12 +52,23 @@ export interface ExecuteRequest {
 
 export interface Runtime {
   connector(name: string): LoadedConnector | undefined;
+  rateLimiter(): RateLimiter | undefined;
   validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): ValidateFunction;
   client(connector: LoadedConnector): Got;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** IDs in an answer that let a person reconcile a send or trigger that may have gone through. */
+function reconciliationIds(answer: HttpAnswer | undefined): Record<string, unknown> {
+  if (!answer) return {};
+  const parsed = parseJson(answer.text);
+  const body = parsed.ok ? (parsed.value as Record<string, unknown> | undefined) : undefined;
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(['delivery_id', 'id', 'trigger_id'].filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+}
 
 function failure(error: EnvelopeError, meta?: Partial<SuccessMeta>): Envelope {
   return meta ? { ok: false, error, meta } : { ok: false, error };
@@ -110,21 +133,49 @@ function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteR
 async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared: { plan: CallPlan; connector: LoadedConnector; region: Region }, shown: ShownRequest, redact: Redactor): Promise<Envelope> {
   const { plan: callPlan, connector, region } = prepared;
   const options = call.options ?? {};
+  const emit = (event: RuntimeEvent) => options.onEvent?.(redactValue(event, redact));
   const retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const totalSignal = AbortSignal.timeout(options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+  const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+  const totalSignal = AbortSignal.timeout(totalTimeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, totalSignal]) : totalSignal;
+  const limiter = runtime.rateLimiter();
+  const bucket = limiter ? bucketFor(connector, call.operation, call.auth ?? {}) : undefined;
   const started = performance.now();
   const client = runtime.client(connector);
-  let waited = 0;
+  let waitedForRetries = 0;
+  let waitedForRate = 0;
+
+  const stopped = (attempt: number): Envelope => {
+    const byTotal = totalSignal.aborted && !options.signal?.aborted;
+    return failure(
+      {
+        code: byTotal ? 'timeout' : 'connector_error',
+        message: byTotal ? `the call did not finish within ${totalTimeoutMs} ms` : 'the call was cancelled',
+        retryable: byTotal,
+      },
+      { request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate },
+    );
+  };
 
   for (let attempt = 1; ; attempt++) {
-    const meta = () => ({ request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started) });
-    let answer: HttpAnswer;
+    if (bucket && limiter) {
+      try {
+        const waited = await limiter.acquire(bucket, signal);
+        waitedForRate += waited;
+        if (waited > 0) emit({ type: 'rate_limit_wait', operation: call.operation, bucket: bucket.key, waited_ms: waited });
+      } catch {
+        return stopped(attempt - 1);
+      }
+    }
+    const meta = () => ({ request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate });
+    let answer: HttpAnswer | undefined;
     let failed: AttemptFailure;
     let error: EnvelopeError;
+    emit({ type: 'attempt', operation: call.operation, attempt, request: shown });
     try {
-      answer = await send(client, callPlan.request, { timeoutMs, signal });
+      answer = await send(client, callPlan.request, { timeoutMs, signal, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+      emit({ type: 'answer', operation: call.operation, attempt, status_code: answer.status });
       if (answer.status >= 200 && answer.status < 300) {
         const output = callPlan.readOutput(answer);
         return { ok: true, output, meta: { ...meta(), status_code: answer.status } };
@@ -133,32 +184,33 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
       if (callPlan.failureDetails) error.details = { ...(error.details as object | undefined), ...(callPlan.failureDetails(answer) as object) };
       failed = { kind: 'status', status: answer.status, retryAfterS: retryAfterSeconds(answer.headers) };
     } catch (thrown) {
-      if (thrown instanceof OperationError) return failure(thrown.detail, meta());
+      if (thrown instanceof OperationError) return failure(redactValue(thrown.detail, redact), meta());
       if (!(thrown instanceof TransportError)) throw thrown;
-      if (thrown.kind === 'aborted' || totalSignal.aborted) {
-        const byTotal = totalSignal.aborted && !options.signal?.aborted;
-        return failure({
-          code: byTotal ? 'timeout' : 'connector_error',
-          message: byTotal ? `the call did not finish within ${options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS} ms` : 'the call was cancelled',
-          retryable: byTotal,
-        }, meta());
+      if (thrown.kind === 'aborted' || signal.aborted) return stopped(attempt);
+      if (thrown.kind === 'too_large') {
+        return failure({ code: 'connector_error', message: `${thrown.message}; ask for less (a smaller page or a filter), or raise maxResponseBytes`, retryable: false }, meta());
       }
-      const ambiguous = callPlan.safeToRepeat ? '' : ' Customer.io may have received and processed the request; check before sending it again.';
-      error = {
-        code: thrown.kind === 'timeout' ? 'timeout' : 'api_error',
-        message: `${thrown.message}.${ambiguous}`,
-        retryable: callPlan.safeToRepeat,
-      };
+      error = { code: thrown.kind === 'timeout' ? 'timeout' : 'api_error', message: `${thrown.message}.`, retryable: callPlan.safeToRepeat };
       failed = { kind: thrown.kind === 'timeout' ? 'timeout' : 'network' };
     }
-    const delay = nextDelay(failed, attempt, callPlan.safeToRepeat, waited, retry);
+    // A server error, a timeout or a broken connection leaves it unknown whether Customer.io
+    // acted. For what must not happen twice, say so and hand over any ID to reconcile with.
+    const ambiguous = failed.kind !== 'status' || failed.status >= 500;
+    if (ambiguous && !callPlan.safeToRepeat) {
+      error.message += ' Customer.io may have received and processed the request; check before sending it again.';
+      error.retryable = false;
+      error.details = { ...(error.details as object | undefined), may_have_been_processed: true, ...reconciliationIds(answer) };
+    }
+    emit({ type: 'failure', operation: call.operation, attempt, code: error.code, message: error.message });
+    const delay = nextDelay(failed, attempt, callPlan.safeToRepeat, waitedForRetries, retry);
     if (delay === undefined) return failure(redactValue(error, redact), meta());
+    emit({ type: 'retry', operation: call.operation, attempt, delay_ms: delay });
     try {
       await sleep(delay, signal);
     } catch {
-      return failure(redactValue(error, redact), meta());
+      return stopped(attempt);
     }
-    waited += delay;
+    waitedForRetries += delay;
   }
 }
 

@@ -8,6 +8,7 @@ import { createHttpClient } from './dispatch.js';
 import type { Envelope } from './envelope.js';
 import { executeOperation, type ExecuteOptions, type ExecuteRequest, type Runtime } from './execute.js';
 import { loadManifest, type LoadedConnector, type LoadedOperation } from './loader.js';
+import { LocalRateLimiter, type RateLimiter } from './rate-limit.js';
 import { compileSchema } from './validation.js';
 
 export interface ConnectorSummary {
@@ -34,13 +35,29 @@ export interface ConnectorDescription extends ConnectorSummary {
   operations: OperationDescription[];
 }
 
+export interface RegistryOptions {
+  /** Where connector.manifest.json is (default: this package). */
+  root?: string;
+  /**
+   * Client-side rate limiting: a LocalRateLimiter per registry by default; a shared one (such as
+   * BottleneckRateLimiter over Redis) for many workers; false to leave it to the host.
+   */
+  rateLimiter?: RateLimiter | false;
+}
+
 export class Registry implements Runtime {
   private readonly connectors: Map<string, LoadedConnector>;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly clients = new Map<string, Got>();
+  private readonly limiter: RateLimiter | undefined;
 
-  constructor(connectors: LoadedConnector[]) {
+  constructor(connectors: LoadedConnector[], options: RegistryOptions = {}) {
     this.connectors = new Map(connectors.map((c) => [c.name, c]));
+    this.limiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new LocalRateLimiter());
+  }
+
+  rateLimiter(): RateLimiter | undefined {
+    return this.limiter;
   }
 
   list(): ConnectorSummary[] {
@@ -126,6 +143,6 @@ export class Registry implements Runtime {
   }
 }
 
-export async function loadConnectors(root?: string): Promise<Registry> {
-  return new Registry(loadManifest(root));
+export async function loadConnectors(options: RegistryOptions = {}): Promise<Registry> {
+  return new Registry(loadManifest(options.root), options);
 }

@@ -92,8 +92,8 @@ describe('status codes', () => {
   it('5xx on a POST that is not safe to repeat is reported once, never retried', async () => {
     const scope = nock(TRACK).post('/api/v1/merge_customers').once().reply(500, { meta: { error: 'boom' } });
     const { error, meta } = failureOf(await track('merge_customers', { primary: { id: '1' }, secondary: { id: '2' } }));
-    expect(error).toMatchObject({ code: 'api_error', status_code: 500, retryable: true });
-    expect(error.message).toBe('Customer.io had a server error (500): boom.');
+    expect(error).toMatchObject({ code: 'api_error', status_code: 500, retryable: false, details: { may_have_been_processed: true } });
+    expect(error.message).toBe('Customer.io had a server error (500): boom. Customer.io may have received and processed the request; check before sending it again.');
     expect(meta?.attempts).toBe(1);
     expect(scope.isDone()).toBe(true);
   });

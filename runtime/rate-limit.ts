@@ -1,0 +1,77 @@
+// Client-side rate limiting, so a workflow loop waits its turn instead of collecting 429s.
+// Buckets come from each connector's `rate_limits` (data); a bucket is per connector, per
+// credentials (a hash, never the key itself) and per group. The limiter is an interface: one
+// process uses LocalRateLimiter; many workers share one, e.g. BottleneckRateLimiter over Redis.
+import { createHash } from 'node:crypto';
+import type { AuthValues } from '../auth/credentials.js';
+import type { ConnectorFile } from './definitions.js';
+
+export interface RateBucket {
+  /** Stable and free of secrets: `customer-io-app:1f2e…:broadcast_trigger`. */
+  key: string;
+  requests: number;
+  perMs: number;
+}
+
+export interface RateLimiter {
+  /** Resolves when one more request may start in `bucket`, with how long it waited (ms). */
+  acquire(bucket: RateBucket, signal?: AbortSignal): Promise<number>;
+}
+
+function credentialFingerprint(connector: ConnectorFile, auth: AuthValues): string {
+  const fields = connector.auth.scheme === 'basic' ? [connector.auth.username, connector.auth.password] : [connector.auth.token];
+  const material = fields.map((f) => String(auth[f] ?? '')).join('\u0000');
+  return createHash('sha256').update(material).digest('hex').slice(0, 16);
+}
+
+/** The bucket an operation's requests count against, or undefined when the connector sets none. */
+export function bucketFor(connector: ConnectorFile, operation: string, auth: AuthValues): RateBucket | undefined {
+  const limits = connector.rate_limits;
+  if (!limits) return undefined;
+  const group = limits.groups?.find((g) => g.operations.includes(operation));
+  const rule = group ?? limits.default;
+  return {
+    key: `${connector.name}:${credentialFingerprint(connector, auth)}:${group?.name ?? 'default'}`,
+    requests: rule.requests,
+    perMs: rule.per_ms,
+  };
+}
+
+function abortable(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * A sliding window per bucket: at most `requests` starts in any `perMs`. Each caller reserves its
+ * start time synchronously, so concurrent callers in one process never overbook a bucket.
+ */
+export class LocalRateLimiter implements RateLimiter {
+  private readonly starts = new Map<string, number[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async acquire(bucket: RateBucket, signal?: AbortSignal): Promise<number> {
+    const now = this.now();
+    const starts = (this.starts.get(bucket.key) ?? []).filter((t) => t > now - bucket.perMs);
+    const blocking = starts.length >= bucket.requests ? starts[starts.length - bucket.requests]! + bucket.perMs : now;
+    const slot = Math.max(now, blocking, starts[starts.length - 1] ?? now);
+    starts.push(slot);
+    this.starts.set(bucket.key, starts);
+    const wait = slot - now;
+    if (wait > 0) await abortable(wait, signal);
+    return wait;
+  }
+}
+
+export { abortable };

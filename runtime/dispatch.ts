@@ -12,6 +12,8 @@ export class TransportError extends Error {
     message: string,
     readonly kind: 'timeout' | 'network' | 'aborted' | 'too_large',
     readonly code?: string,
+    /** The status Customer.io had already answered with, when the failure came after it. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -60,6 +62,7 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
     : request.body instanceof FormData || typeof request.body === 'string' ? request.body
     : JSON.stringify(request.body);
   let tooLarge = false;
+  let answeredStatus: number | undefined;
   try {
     const pending = client(request.url, {
       method: request.method,
@@ -76,6 +79,7 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
       pending.cancel();
     };
     pending.on('response', (res: http.IncomingMessage) => {
+      answeredStatus = res.statusCode;
       if (Number(res.headers['content-length'] ?? 0) > options.maxResponseBytes) refuse();
     });
     pending.on('downloadProgress', (progress: { transferred: number }) => {
@@ -86,13 +90,15 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
     return { status: response.statusCode, headers: response.headers, text: bytes.toString('utf8'), bytes };
   } catch (error) {
     if (tooLarge) {
-      throw new TransportError(`Customer.io's answer is larger than the ${options.maxResponseBytes}-byte limit`, 'too_large');
+      const accepted = answeredStatus && answeredStatus < 300 ? `Customer.io answered ${answeredStatus} (the request was accepted), but its` : "Customer.io's";
+      throw new TransportError(`${accepted} answer is larger than the ${options.maxResponseBytes}-byte limit`, 'too_large', undefined, answeredStatus);
     }
     if (error instanceof TimeoutError) {
       throw new TransportError(`no answer from Customer.io within ${options.timeoutMs} ms`, 'timeout', error.code);
     }
     if (options.signal?.aborted) throw new TransportError('the call was cancelled', 'aborted');
     const code = error instanceof RequestError ? error.code : undefined;
-    throw new TransportError(`could not reach Customer.io (${code ?? (error as Error).message})`, 'network', code);
+    const what = answeredStatus ? `the answer from Customer.io (status ${answeredStatus}) broke off` : 'could not reach Customer.io';
+    throw new TransportError(`${what} (${code ?? (error as Error).message})`, 'network', code, answeredStatus);
   }
 }

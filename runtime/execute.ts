@@ -60,6 +60,7 @@ export interface Runtime {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_TOTAL_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+const MAY_HAVE_BEEN_PROCESSED = 'Customer.io may have received and processed the request; check before sending it again';
 
 /** IDs in an answer that let a person reconcile a send or trigger that may have gone through. */
 function reconciliationIds(answer: HttpAnswer | undefined): Record<string, unknown> {
@@ -146,16 +147,20 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
   let waitedForRetries = 0;
   let waitedForRate = 0;
 
-  const stopped = (attempt: number): Envelope => {
+  /** The call ended by the total timeout or the caller's signal; `inFlight` when a request had gone out. */
+  const stopped = (attempt: number, inFlight: boolean): Envelope => {
     const byTotal = totalSignal.aborted && !options.signal?.aborted;
-    return failure(
-      {
-        code: byTotal ? 'timeout' : 'connector_error',
-        message: byTotal ? `the call did not finish within ${totalTimeoutMs} ms` : 'the call was cancelled',
-        retryable: byTotal,
-      },
-      { request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate },
-    );
+    const unsure = inFlight && !callPlan.safeToRepeat;
+    const error: EnvelopeError = {
+      code: byTotal ? 'timeout' : 'connector_error',
+      message: byTotal ? `the call did not finish within ${totalTimeoutMs} ms` : 'the call was cancelled',
+      retryable: byTotal && !unsure,
+    };
+    if (unsure) {
+      error.message += `; ${MAY_HAVE_BEEN_PROCESSED}.`;
+      error.details = { may_have_been_processed: true };
+    }
+    return failure(error, { request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate });
   };
 
   for (let attempt = 1; ; attempt++) {
@@ -165,9 +170,10 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
         waitedForRate += waited;
         if (waited > 0) emit({ type: 'rate_limit_wait', operation: call.operation, bucket: bucket.key, waited_ms: waited });
       } catch {
-        return stopped(attempt - 1);
+        return stopped(attempt - 1, false);
       }
     }
+    if (signal.aborted) return stopped(attempt - 1, false);
     const meta = () => ({ request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate });
     let answer: HttpAnswer | undefined;
     let failed: AttemptFailure;
@@ -186,9 +192,9 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
     } catch (thrown) {
       if (thrown instanceof OperationError) return failure(redactValue(thrown.detail, redact), meta());
       if (!(thrown instanceof TransportError)) throw thrown;
-      if (thrown.kind === 'aborted' || signal.aborted) return stopped(attempt);
+      if (thrown.kind === 'aborted' || signal.aborted) return stopped(attempt, true);
       if (thrown.kind === 'too_large') {
-        return failure({ code: 'connector_error', message: `${thrown.message}; ask for less (a smaller page or a filter), or raise maxResponseBytes`, retryable: false }, meta());
+        return failure({ code: 'connector_error', message: `${thrown.message}; ask for less (a smaller page or a filter), or raise maxResponseBytes`, retryable: false, ...(thrown.status ? { status_code: thrown.status } : {}) }, meta());
       }
       error = { code: thrown.kind === 'timeout' ? 'timeout' : 'api_error', message: `${thrown.message}.`, retryable: callPlan.safeToRepeat };
       failed = { kind: thrown.kind === 'timeout' ? 'timeout' : 'network' };
@@ -197,7 +203,7 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
     // acted. For what must not happen twice, say so and hand over any ID to reconcile with.
     const ambiguous = failed.kind !== 'status' || failed.status >= 500;
     if (ambiguous && !callPlan.safeToRepeat) {
-      error.message += ' Customer.io may have received and processed the request; check before sending it again.';
+      error.message += ` ${MAY_HAVE_BEEN_PROCESSED.charAt(0).toUpperCase()}${MAY_HAVE_BEEN_PROCESSED.slice(1)}.`;
       error.retryable = false;
       error.details = { ...(error.details as object | undefined), may_have_been_processed: true, ...reconciliationIds(answer) };
     }
@@ -208,7 +214,7 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
     try {
       await sleep(delay, signal);
     } catch {
-      return stopped(attempt);
+      return stopped(attempt, false);
     }
     waitedForRetries += delay;
   }

@@ -5,6 +5,9 @@ import type { ResolvedBase } from '../auth/regions.js';
 import type { PreparedRequest } from './build-request.js';
 import type { ConnectorFile, OperationFile, Region } from './definitions.js';
 import type { HttpAnswer } from './error-mapping.js';
+import type { Envelope } from './envelope.js';
+import type { ExecuteRequest } from './execute.js';
+import type { BulkRuntime } from './bulk/run-bulk.js';
 
 export interface CallPlan {
   request: PreparedRequest;
@@ -25,6 +28,8 @@ export interface PlanContext {
 }
 
 /** Code for operations that cannot be pure data, named by an operation file's `handler`. */
-export interface OperationHandler {
-  plan(input: Record<string, unknown>, context: PlanContext): CallPlan;
-}
+export type OperationHandler =
+  /** One request, planned in code (the raw request). */
+  | { plan(input: Record<string, unknown>, context: PlanContext): CallPlan }
+  /** Many requests, each made through execute() (bulk sends). */
+  | { run(input: Record<string, unknown>, call: ExecuteRequest, runtime: BulkRuntime): Promise<Envelope> };

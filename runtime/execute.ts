@@ -1,6 +1,5 @@
 // One call, start to finish: validate → plan the request → (dry run stops here) → send with
 // the retry policy → read the answer into the envelope. Never throws for an operation's failure.
-import type { ValidateFunction } from 'ajv';
 import type { Got } from 'got';
 import { authorizationHeader, secretValues, type AuthValues } from '../auth/credentials.js';
 import { isRegion, resolveBase } from '../auth/regions.js';
@@ -16,7 +15,7 @@ import { bucketFor, type RateLimiter } from './rate-limit.js';
 import { DEFAULT_MAX_ITEMS, firstPageInput, joinPages, nextPageInput, pageSize, wantsAllPages, withoutPagingControls } from './pagination.js';
 import { makeRedactor, redactValue, showRequest, type Redactor } from './redact.js';
 import { DEFAULT_RETRY, nextDelay, sleep, type AttemptFailure, type RetryOptions } from './retry.js';
-import { describeErrors } from './validation.js';
+import { describeErrors, type Validator } from './validation.js';
 
 export interface ExecuteOptions {
   /** Build and validate everything, return the request, send nothing. */
@@ -53,7 +52,7 @@ export interface ExecuteRequest {
 export interface Runtime {
   connector(name: string): LoadedConnector | undefined;
   rateLimiter(): RateLimiter | undefined;
-  validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): ValidateFunction;
+  validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): Validator;
   client(connector: LoadedConnector): Got;
 }
 
@@ -75,7 +74,7 @@ function failure(error: EnvelopeError, meta?: Partial<SuccessMeta>): Envelope {
   return meta ? { ok: false, error, meta } : { ok: false, error };
 }
 
-function validateOrThrow(validate: ValidateFunction, value: unknown, schema: Record<string, unknown>, root: string): void {
+function validateOrThrow(validate: Validator, value: unknown, schema: Record<string, unknown>, root: string): void {
   if (validate(value)) return;
   const problems = describeErrors(validate.errors ?? [], schema, root);
   throw userInputError(problems.map((p) => p.message).join('; '), problems);
@@ -117,10 +116,10 @@ function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteR
   }
   const context: PlanContext = { connector, operation, auth, region, base };
   const handler = operation.handler ? handlers[operation.handler] : undefined;
-  if (operation.handler && !handler) throw new Error(`operation ${operation.name} names a missing handler ${operation.handler}`);
+  if (operation.handler && !(handler && 'plan' in handler)) throw new Error(`operation ${operation.name} names a missing handler ${operation.handler}`);
   let callPlan: CallPlan;
   try {
-    callPlan = handler ? handler.plan(input, context) : planDataOperation(operation, input, context);
+    callPlan = handler && 'plan' in handler ? handler.plan(input, context) : planDataOperation(operation, input, context);
   } catch (error) {
     if (error instanceof OperationError) throw error;
     throw userInputError(`"input": ${(error as Error).message}`);
@@ -265,6 +264,14 @@ export async function executeOperation(runtime: Runtime, call: ExecuteRequest): 
     const target = findTarget(runtime, call);
     const input = validatedInput(runtime, target, call);
     const { operation } = target;
+    const handler = operation.handler ? handlers[operation.handler] : undefined;
+    if (handler && 'run' in handler) {
+      return await handler.run(input, call, {
+        connector: (name) => runtime.connector(name),
+        validator: (kind, c, op) => runtime.validator(kind, c, op),
+        execute: (next) => executeOperation(runtime, next),
+      });
+    }
     const result = wantsAllPages(operation.pagination, input)
       ? await executeAllPages(runtime, target, call, input, redact)
       : await executeOnce(runtime, target, call, operation.pagination ? withoutPagingControls(input) : input, redact);

@@ -1,9 +1,10 @@
-// The package's public entry point for hosts.
+// The package's public entry point for hosts. The Redis-backed rate limiter has its own entry
+// point (`customerio-tray-connectors/rate-limit-bottleneck`) so that loading the runtime does not
+// load Bottleneck and ioredis.
 export { loadConnectors, Registry } from './registry.js';
 export type { ConnectorDescription, ConnectorSummary, OperationDescription, RegistryOptions } from './registry.js';
 export { LocalRateLimiter } from './rate-limit.js';
 export type { RateBucket, RateLimiter } from './rate-limit.js';
-export { BottleneckRateLimiter } from './rate-limit-bottleneck.js';
 export type { ExecuteOptions, ExecuteRequest, RuntimeEvent } from './execute.js';
 export type { Envelope, EnvelopeError, ErrorCode, ShownRequest, SuccessMeta } from './envelope.js';
 export type { RetryOptions } from './retry.js';

@@ -3,7 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { ConnectorFile, JsonSchema, OperationFile } from './definitions.js';
 import { packageRoot } from './package-root.js';
-import { loadBundledSchema, readJsonFile } from './schema-bundle.js';
+import { clearFileCache, loadBundledSchema, readJsonFile } from './schema-bundle.js';
 
 export { packageRoot };
 
@@ -65,5 +65,7 @@ export function loadConnectorFolder(folder: string): LoadedConnector {
 
 export function loadManifest(root: string = packageRoot()): LoadedConnector[] {
   const manifest = readJsonFile<Manifest>(join(root, 'connector.manifest.json'));
-  return manifest.connectors.map((folder) => loadConnectorFolder(resolve(root, folder)));
+  const connectors = manifest.connectors.map((folder) => loadConnectorFolder(resolve(root, folder)));
+  clearFileCache();
+  return connectors;
 }

@@ -1,5 +1,4 @@
 // The host API: list, describe, execute and testAuth over the loaded connectors.
-import type { ValidateFunction } from 'ajv';
 import type { Got } from 'got';
 import type { AuthValues } from '../auth/credentials.js';
 import { regionBaseUrls } from '../auth/regions.js';
@@ -9,7 +8,7 @@ import type { Envelope } from './envelope.js';
 import { executeOperation, type ExecuteOptions, type ExecuteRequest, type Runtime } from './execute.js';
 import { loadManifest, type LoadedConnector, type LoadedOperation } from './loader.js';
 import { LocalRateLimiter, type RateLimiter } from './rate-limit.js';
-import { compileSchema } from './validation.js';
+import { compileSchema, type Validator } from './validation.js';
 
 export interface ConnectorSummary {
   name: string;
@@ -47,7 +46,7 @@ export interface RegistryOptions {
 
 export class Registry implements Runtime {
   private readonly connectors: Map<string, LoadedConnector>;
-  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly validators = new Map<string, Validator>();
   private readonly clients = new Map<string, Got>();
   private readonly limiter: RateLimiter | undefined;
 
@@ -123,7 +122,7 @@ export class Registry implements Runtime {
     return this.connectors.get(name);
   }
 
-  validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): ValidateFunction {
+  validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): Validator {
     const key = `${connector.name}:${kind}:${operation?.name ?? ''}`;
     let validate = this.validators.get(key);
     if (!validate) {

@@ -7,6 +7,11 @@ import type { JsonSchema } from './definitions.js';
 
 const fileCache = new Map<string, unknown>();
 
+/** Forget the parsed files: once definitions are loaded and bundled they are not needed again. */
+export function clearFileCache(): void {
+  fileCache.clear();
+}
+
 export function readJsonFile<T = unknown>(file: string): T {
   let parsed = fileCache.get(file);
   if (parsed === undefined) {

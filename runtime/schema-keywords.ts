@@ -2,12 +2,11 @@
 // so a typo in a keyword is an error rather than a silently ignored hint.
 import type { Ajv, KeywordDefinition } from 'ajv';
 
-const encoder = new TextEncoder();
-
 /** UTF-8 size of a value as Customer.io counts it: a string's bytes, or the JSON text of anything else. */
 export function byteSize(value: unknown): number {
-  if (typeof value === 'string') return encoder.encode(value).length;
-  return encoder.encode(JSON.stringify(value) ?? '').length;
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
 const maxBytes: KeywordDefinition = {

@@ -4419,6 +4419,482 @@ export interface SendBatchOutput {
   }[];
 }
 
+export interface BulkIdentifyCustomersInput {
+  /**
+   * The people to create or update, each with one identifier and the attributes to set. An item over 32 KB is reported, not sent.
+   *
+   * @minItems 1
+   *
+   * Items: One person to create or update.
+   */
+  people: [
+    {
+      /**
+       * Exactly one identifier of the person.
+       */
+      identifiers:
+        | {
+            /**
+             * The person's ID in your workspace (at most 150 bytes).
+             */
+            id: string;
+          }
+        | {
+            /**
+             * An email address.
+             */
+            email: string;
+          }
+        | {
+            /**
+             * The person's phone number in E.164 format, such as +15555550123. Works only when phone is an identifier in your workspace.
+             */
+            phone: string;
+          }
+        | {
+            /**
+             * The identifier Customer.io assigned to the person (the value without a cio_ prefix).
+             */
+            cio_id: string;
+          };
+      /**
+       * Attributes to set on the person, as name → value (names ≤150 bytes, values ≤1000 bytes, at most 300). Reserved: email, created_at (Unix seconds), _update (true = update only, never create), cio_subscription_preferences.
+       */
+      attributes?: {
+        /**
+         * Topic subscriptions for the person's subscription center.
+         */
+        cio_subscription_preferences?: {
+          /**
+           * Topic key → subscribed (true) or unsubscribed (false). Keys look like topic_<topic id>, for example topic_1.
+           */
+          topics?: {
+            [k: string]: boolean;
+          };
+        };
+        /**
+         * When true, Customer.io updates the person if they exist and never creates them.
+         */
+        _update?: boolean;
+        [k: string]:
+          | string
+          | number
+          | boolean
+          | {}
+          | unknown[]
+          | {
+              /**
+               * Topic key → subscribed (true) or unsubscribed (false). Keys look like topic_<topic id>, for example topic_1.
+               */
+              topics?: {
+                [k: string]: boolean;
+              };
+            }
+          | undefined;
+      };
+      /**
+       * The objects (companies, accounts, courses...) this person is related to.
+       *
+       * @minItems 1
+       *
+       * Items: An object the person is related to, with optional attributes on the relationship.
+       */
+      cio_relationships?: [
+        {
+          /**
+           * Which object: its type and ID, or the ID Customer.io assigned to it.
+           */
+          identifiers:
+            | {
+                /**
+                 * The numeric ID of the object type, as a string (for example "1"). Object types are listed under Data & Integrations → Objects.
+                 */
+                object_type_id: string;
+                /**
+                 * Your ID for the object, unique within its type (at most 150 bytes).
+                 */
+                object_id: string;
+              }
+            | {
+                /**
+                 * The identifier Customer.io assigned to the object.
+                 */
+                cio_object_id: string;
+              };
+          /**
+           * Attributes that describe the relationship itself (such as a role), as name → value.
+           */
+          relationship_attributes?: {
+            [k: string]: string | number | boolean | {} | unknown[];
+          };
+        },
+        ...{
+          /**
+           * Which object: its type and ID, or the ID Customer.io assigned to it.
+           */
+          identifiers:
+            | {
+                /**
+                 * The numeric ID of the object type, as a string (for example "1"). Object types are listed under Data & Integrations → Objects.
+                 */
+                object_type_id: string;
+                /**
+                 * Your ID for the object, unique within its type (at most 150 bytes).
+                 */
+                object_id: string;
+              }
+            | {
+                /**
+                 * The identifier Customer.io assigned to the object.
+                 */
+                cio_object_id: string;
+              };
+          /**
+           * Attributes that describe the relationship itself (such as a role), as name → value.
+           */
+          relationship_attributes?: {
+            [k: string]: string | number | boolean | {} | unknown[];
+          };
+        }[]
+      ];
+      /**
+       * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
+       */
+      timestamp?: number | string;
+    },
+    ...{
+      /**
+       * Exactly one identifier of the person.
+       */
+      identifiers:
+        | {
+            /**
+             * The person's ID in your workspace (at most 150 bytes).
+             */
+            id: string;
+          }
+        | {
+            /**
+             * An email address.
+             */
+            email: string;
+          }
+        | {
+            /**
+             * The person's phone number in E.164 format, such as +15555550123. Works only when phone is an identifier in your workspace.
+             */
+            phone: string;
+          }
+        | {
+            /**
+             * The identifier Customer.io assigned to the person (the value without a cio_ prefix).
+             */
+            cio_id: string;
+          };
+      /**
+       * Attributes to set on the person, as name → value (names ≤150 bytes, values ≤1000 bytes, at most 300). Reserved: email, created_at (Unix seconds), _update (true = update only, never create), cio_subscription_preferences.
+       */
+      attributes?: {
+        /**
+         * Topic subscriptions for the person's subscription center.
+         */
+        cio_subscription_preferences?: {
+          /**
+           * Topic key → subscribed (true) or unsubscribed (false). Keys look like topic_<topic id>, for example topic_1.
+           */
+          topics?: {
+            [k: string]: boolean;
+          };
+        };
+        /**
+         * When true, Customer.io updates the person if they exist and never creates them.
+         */
+        _update?: boolean;
+        [k: string]:
+          | string
+          | number
+          | boolean
+          | {}
+          | unknown[]
+          | {
+              /**
+               * Topic key → subscribed (true) or unsubscribed (false). Keys look like topic_<topic id>, for example topic_1.
+               */
+              topics?: {
+                [k: string]: boolean;
+              };
+            }
+          | undefined;
+      };
+      /**
+       * The objects (companies, accounts, courses...) this person is related to.
+       *
+       * @minItems 1
+       *
+       * Items: An object the person is related to, with optional attributes on the relationship.
+       */
+      cio_relationships?: [
+        {
+          /**
+           * Which object: its type and ID, or the ID Customer.io assigned to it.
+           */
+          identifiers:
+            | {
+                /**
+                 * The numeric ID of the object type, as a string (for example "1"). Object types are listed under Data & Integrations → Objects.
+                 */
+                object_type_id: string;
+                /**
+                 * Your ID for the object, unique within its type (at most 150 bytes).
+                 */
+                object_id: string;
+              }
+            | {
+                /**
+                 * The identifier Customer.io assigned to the object.
+                 */
+                cio_object_id: string;
+              };
+          /**
+           * Attributes that describe the relationship itself (such as a role), as name → value.
+           */
+          relationship_attributes?: {
+            [k: string]: string | number | boolean | {} | unknown[];
+          };
+        },
+        ...{
+          /**
+           * Which object: its type and ID, or the ID Customer.io assigned to it.
+           */
+          identifiers:
+            | {
+                /**
+                 * The numeric ID of the object type, as a string (for example "1"). Object types are listed under Data & Integrations → Objects.
+                 */
+                object_type_id: string;
+                /**
+                 * Your ID for the object, unique within its type (at most 150 bytes).
+                 */
+                object_id: string;
+              }
+            | {
+                /**
+                 * The identifier Customer.io assigned to the object.
+                 */
+                cio_object_id: string;
+              };
+          /**
+           * Attributes that describe the relationship itself (such as a role), as name → value.
+           */
+          relationship_attributes?: {
+            [k: string]: string | number | boolean | {} | unknown[];
+          };
+        }[]
+      ];
+      /**
+       * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
+       */
+      timestamp?: number | string;
+    }[]
+  ];
+  /**
+   * How many batch requests may be in flight at once (1 to 16).
+   */
+  concurrency?: number;
+}
+
+export interface BulkIdentifyCustomersOutput {
+  /**
+   * How many items were given.
+   */
+  total: number;
+  /**
+   * How many items Customer.io accepted.
+   */
+  accepted: number;
+  /**
+   * Every item that was not accepted, by position, with the reason.
+   *
+   * Items: One item Customer.io (or the validation before sending) refused.
+   */
+  failed: {
+    /**
+     * The item's zero-based position in the list you gave.
+     */
+    index: number;
+    /**
+     * Why: invalid (refused before sending, including items of 32 KB or more), a Customer.io reason code, or the error code of a batch that failed as a whole.
+     */
+    reason: string;
+    /**
+     * The field Customer.io objected to, when it says.
+     */
+    field?: string;
+    /**
+     * What was wrong.
+     */
+    message: string;
+  }[];
+  /**
+   * How many /v2/batch requests were sent.
+   */
+  batches: number;
+  /**
+   * The mean size of the batch requests, in bytes (Customer.io's limit is 500 KB).
+   */
+  average_batch_bytes: number;
+}
+
+export interface BulkTrackEventsInput {
+  /**
+   * The events to record. An item over 32 KB is reported, not sent.
+   *
+   * @minItems 1
+   *
+   * Items: One event for one person.
+   */
+  events: [
+    {
+      /**
+       * Exactly one identifier of the person.
+       */
+      identifiers:
+        | {
+            /**
+             * The person's ID in your workspace (at most 150 bytes).
+             */
+            id: string;
+          }
+        | {
+            /**
+             * An email address.
+             */
+            email: string;
+          }
+        | {
+            /**
+             * The person's phone number in E.164 format, such as +15555550123. Works only when phone is an identifier in your workspace.
+             */
+            phone: string;
+          }
+        | {
+            /**
+             * The identifier Customer.io assigned to the person (the value without a cio_ prefix).
+             */
+            cio_id: string;
+          };
+      /**
+       * The name of the event, used to trigger campaigns and build segments (at most 100 bytes). Customer.io trims surrounding spaces.
+       */
+      name: string;
+      /**
+       * Information about the event as name → value (at most 100,000 bytes).
+       */
+      data?: {};
+      /**
+       * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
+       */
+      timestamp?: number | string;
+      /**
+       * A ULID that identifies this event. Customer.io ignores a second event with the same ID, so retries are safe. Leave empty and the connector generates one.
+       */
+      id?: string;
+    },
+    ...{
+      /**
+       * Exactly one identifier of the person.
+       */
+      identifiers:
+        | {
+            /**
+             * The person's ID in your workspace (at most 150 bytes).
+             */
+            id: string;
+          }
+        | {
+            /**
+             * An email address.
+             */
+            email: string;
+          }
+        | {
+            /**
+             * The person's phone number in E.164 format, such as +15555550123. Works only when phone is an identifier in your workspace.
+             */
+            phone: string;
+          }
+        | {
+            /**
+             * The identifier Customer.io assigned to the person (the value without a cio_ prefix).
+             */
+            cio_id: string;
+          };
+      /**
+       * The name of the event, used to trigger campaigns and build segments (at most 100 bytes). Customer.io trims surrounding spaces.
+       */
+      name: string;
+      /**
+       * Information about the event as name → value (at most 100,000 bytes).
+       */
+      data?: {};
+      /**
+       * When it happened, in Unix seconds. Defaults to the time Customer.io receives the call. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
+       */
+      timestamp?: number | string;
+      /**
+       * A ULID that identifies this event. Customer.io ignores a second event with the same ID, so retries are safe. Leave empty and the connector generates one.
+       */
+      id?: string;
+    }[]
+  ];
+  /**
+   * How many batch requests may be in flight at once (1 to 16).
+   */
+  concurrency?: number;
+}
+
+export interface BulkTrackEventsOutput {
+  /**
+   * How many items were given.
+   */
+  total: number;
+  /**
+   * How many items Customer.io accepted.
+   */
+  accepted: number;
+  /**
+   * Every item that was not accepted, by position, with the reason.
+   *
+   * Items: One item Customer.io (or the validation before sending) refused.
+   */
+  failed: {
+    /**
+     * The item's zero-based position in the list you gave.
+     */
+    index: number;
+    /**
+     * Why: invalid (refused before sending, including items of 32 KB or more), a Customer.io reason code, or the error code of a batch that failed as a whole.
+     */
+    reason: string;
+    /**
+     * The field Customer.io objected to, when it says.
+     */
+    field?: string;
+    /**
+     * What was wrong.
+     */
+    message: string;
+  }[];
+  /**
+   * How many /v2/batch requests were sent.
+   */
+  batches: number;
+  /**
+   * The mean size of the batch requests, in bytes (Customer.io's limit is 500 KB).
+   */
+  average_batch_bytes: number;
+}
+
 export interface CreateOrUpdateObjectInput {
   /**
    * The numeric ID of the object type, as a string (for example "1"). Object types are listed under Data & Integrations → Objects.
@@ -4839,6 +5315,8 @@ export interface CustomerIoOperations {
   get_account_region: { input: GetAccountRegionInput; output: GetAccountRegionOutput };
   send_entity: { input: SendEntityInput; output: SendEntityOutput };
   send_batch: { input: SendBatchInput; output: SendBatchOutput };
+  bulk_identify_customers: { input: BulkIdentifyCustomersInput; output: BulkIdentifyCustomersOutput };
+  bulk_track_events: { input: BulkTrackEventsInput; output: BulkTrackEventsOutput };
   create_or_update_object: { input: CreateOrUpdateObjectInput; output: CreateOrUpdateObjectOutput };
   delete_object: { input: DeleteObjectInput; output: DeleteObjectOutput };
   add_object_relationships: { input: AddObjectRelationshipsInput; output: AddObjectRelationshipsOutput };

@@ -1,0 +1,125 @@
+// Sends any number of v2 entity operations through `send_batch`: each item is validated on its
+// own (a bad or oversized item is reported with its index, never silently dropped), events get a ULID first
+// (so a retried batch never records one twice), items are packed near the 500 KB limit, and
+// batches go out with bounded concurrency through execute() (rate limit, retries, redaction).
+// Items are read lazily, so memory stays flat for any number of them.
+import { ulid } from 'ulid';
+import type { AuthValues } from '../../auth/credentials.js';
+import type { Envelope } from '../envelope.js';
+import type { ExecuteOptions, ExecuteRequest, Runtime } from '../execute.js';
+import { byteSize } from '../schema-keywords.js';
+import { describeErrors } from '../validation.js';
+import { BatchPacker, type Batch, type PackedItem } from './pack.js';
+
+export interface ItemFailure {
+  index: number;
+  reason: string;
+  field?: string;
+  message: string;
+}
+
+export interface BulkSummary {
+  total: number;
+  accepted: number;
+  failed: number;
+  batches: number;
+  /** Mean body size of the batches sent, in bytes, and as a share of the 500 KB limit. */
+  average_batch_bytes: number;
+  average_batch_fill: number;
+}
+
+export interface BulkOptions {
+  auth: AuthValues;
+  /** In-flight batches (default 4). */
+  concurrency?: number;
+  /** Passed to every batch's execute() (origin, timeouts, retry, signal…). */
+  execute?: ExecuteOptions;
+  onFailure?: (failure: ItemFailure) => void;
+  onProgress?: (progress: { done: number; accepted: number; failed: number }) => void;
+  /** Every batch's envelope, as it arrives. */
+  onBatch?: (result: Envelope) => void;
+}
+
+const EVENT_ACTIONS = new Set(['event', 'page', 'screen']);
+
+/** What bulk sending needs from a registry: its definitions, validators and execute(). */
+export type BulkRuntime = Pick<Runtime, 'connector' | 'validator'> & { execute(call: ExecuteRequest): Promise<Envelope> };
+
+export async function runBulk(
+  registry: BulkRuntime,
+  entities: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+  options: BulkOptions,
+): Promise<BulkSummary & { stopped?: Envelope }> {
+  const connector = registry.connector('customer-io')!;
+  const validate = registry.validator('input', connector, connector.operationsByName.get('send_entity')!);
+  const entitySchema = connector.operationsByName.get('send_entity')!.input_schema;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const packer = new BatchPacker();
+  const inFlight = new Set<Promise<void>>();
+  let total = 0, accepted = 0, failed = 0, batches = 0, batchBytes = 0, done = 0;
+  let stopped: Envelope | undefined;
+
+  const fail = (failure: ItemFailure) => {
+    failed++;
+    done++;
+    options.onFailure?.(failure);
+  };
+  const progress = () => options.onProgress?.({ done, accepted, failed });
+
+  async function send(batch: Batch): Promise<void> {
+    batches++;
+    batchBytes += batch.bytes;
+    const result = await registry.execute({
+      connector: 'customer-io', operation: 'send_batch', auth: options.auth,
+      input: { batch: batch.items.map((item) => item.entity) }, options: options.execute,
+    });
+    options.onBatch?.(result);
+    if (result.ok && 'output' in result) {
+      const output = result.output as { failed: { index: number; reason?: string; field?: string; message: string }[] };
+      const rejected = new Set<number>();
+      for (const f of output.failed) {
+        const item = batch.items[f.index];
+        if (!item || rejected.has(f.index)) continue;
+        rejected.add(f.index);
+        fail({ index: item.index, reason: f.reason ?? 'rejected', ...(f.field ? { field: f.field } : {}), message: f.message });
+      }
+      accepted += batch.items.length - rejected.size;
+      done += batch.items.length - rejected.size;
+    } else if (!result.ok) {
+      stopped ??= result.error.code === 'auth_error' ? result : undefined;
+      for (const item of batch.items) fail({ index: item.index, reason: result.error.code, message: result.error.message });
+    }
+    progress();
+  }
+
+  async function dispatch(batch: Batch | undefined): Promise<void> {
+    if (!batch) return;
+    const sending: Promise<void> = send(batch).finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+  }
+
+  for await (const raw of entities) {
+    const index = total++;
+    if (stopped) { fail({ index, reason: 'not_sent', message: 'not sent: the credentials were rejected' }); continue; }
+    const entity = EVENT_ACTIONS.has(String(raw.action)) && raw.type === 'person' && raw.id === undefined ? { ...raw, id: ulid() } : raw;
+    if (!validate({ entity })) {
+      const problems = describeErrors(validate.errors ?? [], entitySchema, `items[${index}]`).map((p) => p.message.replace(`items[${index}].entity`, `items[${index}]`));
+      fail({ index, reason: 'invalid', message: problems.join('; ') });
+      continue;
+    }
+    // The entity schema already refused anything of 32 KB or more (maxBytes); this size packs it.
+    const bytes = byteSize(entity);
+    await dispatch(packer.add({ index, entity, bytes } satisfies PackedItem));
+  }
+  await dispatch(packer.flush());
+  await Promise.all(inFlight);
+  progress();
+
+  return {
+    total, accepted, failed, batches,
+    average_batch_bytes: batches ? Math.round(batchBytes / batches) : 0,
+    average_batch_fill: batches ? Number((batchBytes / batches / (500 * 1024)).toFixed(3)) : 0,
+    ...(stopped ? { stopped } : {}),
+  };
+}

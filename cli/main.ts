@@ -9,6 +9,10 @@ const USAGE = `Usage:
   cio-connectors describe <connector> [operation]
   cio-connectors run <connector> <operation> --input <json|@file> --auth <json|@file|env>
                  [--region us|eu] [--dry-run] [--origin <url>] [--timeout <ms>]
+  cio-connectors sandbox [--port <n>] [--host <address>] [--state <file.json>]
+                 (a local Customer.io stand-in; runs until Ctrl-C)
+  cio-connectors host [--port <n>] [--sandbox-port <n>] [--host <address>] [--state <file.json>]
+                 (the reference host page with the sandbox as its default target; runs until Ctrl-C)
 
 --auth env reads CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY (Track) or
 CUSTOMERIO_APP_API_KEY (App, Beta), and CUSTOMERIO_REGION.`;
@@ -92,8 +96,111 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
+const SANDBOX_DEFAULT_PORT = 4010;
+
+/** The sandbox's start-up notice: where each API is and the credentials it accepts. */
+function sandboxBanner(origin: string, credentials: { site_id: string; track_api_key: string; app_api_key: string }, stateFile?: string): string {
+  const trackAuth = JSON.stringify({ site_id: credentials.site_id, api_key: credentials.track_api_key, region: 'us' });
+  const appAuth = JSON.stringify({ api_key: credentials.app_api_key, region: 'us' });
+  return [
+    `Customer.io sandbox listening on ${origin} (fake credentials; nothing leaves this machine)`,
+    `  Track  ${origin}/api     HTTP Basic  site_id ${credentials.site_id}  api_key ${credentials.track_api_key}`,
+    `  App    ${origin}/v1      Bearer      ${credentials.app_api_key}`,
+    `  Beta   ${origin}/v1/api  Bearer      ${credentials.app_api_key}`,
+    `  State  ${stateFile ? `${stateFile} (loaded if present, written after every change)` : 'in memory only (use --state <file.json> to keep it)'}`,
+    '',
+    'Try:',
+    `  cio-connectors run customer-io get_account_region --origin ${origin} --auth '${trackAuth}'`,
+    `  cio-connectors run customer-io-app list_segments --origin ${origin} --auth '${appAuth}'`,
+    'Ctrl-C stops it.',
+  ].join('\n');
+}
+
+/** `cio-connectors sandbox`: starts the sandbox and keeps it running until SIGINT or SIGTERM. */
+async function runSandboxCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      state: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = values.port === undefined ? SANDBOX_DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port must be a whole number from 0 to 65535 (0 picks a free port)');
+  const { startSandbox } = await import('../sandbox/index.js');
+  const sandbox = await startSandbox({ port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state } : {}) });
+  process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state)}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sandbox.close();
+  process.stdout.write('Customer.io sandbox stopped.\n');
+}
+
+/** `cio-connectors host`: builds the page, starts the sandbox and the reference host, runs until SIGINT or SIGTERM. */
+async function runHostCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'sandbox-port': { type: 'string' },
+      host: { type: 'string' },
+      state: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const portOption = (value: string | undefined, name: string, fallback: number): number => {
+    const port = value === undefined ? fallback : Number(value);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--${name} must be a whole number from 0 to 65535 (0 picks a free port)`);
+    return port;
+  };
+  const { startLocalHost, DEFAULT_HOST_PORT, DEFAULT_SANDBOX_PORT } = await import('../host/start.js');
+  const local = await startLocalHost({
+    port: portOption(values.port, 'port', DEFAULT_HOST_PORT),
+    sandboxPort: portOption(values['sandbox-port'], 'sandbox-port', DEFAULT_SANDBOX_PORT),
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.state ? { sandboxStateFile: values.state } : {}),
+  });
+  process.stdout.write(`${local.banner}\nCtrl-C stops both.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await local.close();
+  process.stdout.write('Reference host and sandbox stopped.\n');
+}
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
+    if (argv[0] === 'sandbox') {
+      await runSandboxCommand(argv.slice(1));
+      return;
+    }
+    if (argv[0] === 'host') {
+      await runHostCommand(argv.slice(1));
+      return;
+    }
     const { output, exitCode } = await runCli(argv);
     process.stdout.write(typeof output === 'string' ? `${output}\n` : `${JSON.stringify(output, null, 2)}\n`);
     process.exitCode = exitCode;

@@ -1,0 +1,102 @@
+// The reference host's JSON API: where a call is routed (sandbox origin or a real region), what
+// the page gets to list, and the guards that keep other sites and odd paths out. Dry runs only:
+// nothing leaves the machine.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHostServer, type HostServer } from '../host/server.js';
+import { sharedRegistry } from './helpers.js';
+
+const SANDBOX = { origin: 'http://127.0.0.1:4999', credentials: { site_id: 'sandbox-site', track_api_key: 'sandbox-track-key', app_api_key: 'sandbox-app-key' } };
+let host: HostServer;
+
+beforeAll(async () => {
+  const webRoot = mkdtempSync(join(tmpdir(), 'host-web-'));
+  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>host</title>');
+  host = await createHostServer({ registry: await sharedRegistry(), webRoot, sandbox: SANDBOX, port: 0 });
+});
+afterAll(() => host.close());
+
+function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
+  const url = new URL(path, host.url);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, json, text });
+      });
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(typeof body === 'string' ? body : JSON.stringify(body));
+    req.end();
+  });
+}
+
+const trackEvent = { connector: 'customer-io', operation: 'track_custom_event', auth: { site_id: 's', api_key: 'k' }, input: { identifier: '42', name: 'purchase', id: '01HQ3Z8Y8V4J2K6M9N0P1R2S3T' }, dryRun: true };
+
+describe('reference host API', () => {
+  it('lists every connector with its operations grouped and DDLs flagged hidden', async () => {
+    const { status, json } = await call('GET', '/host-api/connectors');
+    expect(status).toBe(200);
+    expect(json.map((c: { name: string }) => c.name)).toEqual(['customer-io', 'customer-io-app', 'customer-io-beta']);
+    const app = json[1];
+    expect(app.operations.find((o: { name: string }) => o.name === 'list_segments_ddl')).toMatchObject({ hidden: true });
+    expect(app.operations.find((o: { name: string }) => o.name === 'list_segment_members')).toMatchObject({ hidden: false, group: 'Segments' });
+  });
+
+  it('tells the page about the sandbox and the targets', async () => {
+    const { json } = await call('GET', '/host-api/config');
+    expect(json.sandbox).toEqual(SANDBOX);
+    expect(json.targets.map((t: { value: string }) => t.value)).toEqual(['sandbox', 'us', 'eu']);
+  });
+
+  it('sends sandbox calls to the sandbox origin as region US', async () => {
+    const { json } = await call('POST', '/host-api/execute', { ...trackEvent, target: 'sandbox', auth: { ...trackEvent.auth, region: 'eu' } });
+    expect(json.envelope).toMatchObject({ ok: true, request: { method: 'POST', url: 'http://127.0.0.1:4999/api/v1/customers/42/events' } });
+    expect(json.envelope.request.headers.authorization).toBe('[REDACTED]');
+  });
+
+  it('sends production calls to the chosen region, never the sandbox', async () => {
+    const eu = await call('POST', '/host-api/execute', { ...trackEvent, target: 'eu' });
+    expect(eu.json.envelope.request.url).toBe('https://track-eu.customer.io/api/v1/customers/42/events');
+    const us = await call('POST', '/host-api/execute', { ...trackEvent, target: 'us' });
+    expect(us.json.envelope.request.url).toBe('https://track.customer.io/api/v1/customers/42/events');
+  });
+
+  it('answers a bad input with the runtime envelope, not an HTTP error', async () => {
+    const { status, json } = await call('POST', '/host-api/execute', { ...trackEvent, target: 'us', input: { name: 'x' } });
+    expect(status).toBe(200);
+    expect(json.envelope).toMatchObject({ ok: false, error: { code: 'user_input_error' } });
+  });
+
+  it('refuses unknown targets and connectors', async () => {
+    expect((await call('POST', '/host-api/execute', { ...trackEvent, target: 'mars' })).status).toBe(400);
+    expect((await call('POST', '/host-api/execute', { ...trackEvent, connector: 'nope', target: 'us' })).status).toBe(404);
+  });
+
+  it('takes only JSON, so another site cannot post a plain form to it', async () => {
+    const { status } = await call('POST', '/host-api/execute', JSON.stringify(trackEvent), { 'content-type': 'text/plain' });
+    expect(status).toBe(415);
+  });
+
+  it('answers only to its own host name (no DNS rebinding)', async () => {
+    const { status } = await call('GET', '/host-api/config', undefined, { host: 'evil.example:80' });
+    expect(status).toBe(421);
+  });
+
+  it('serves the page, and nothing outside its folder', async () => {
+    expect((await call('GET', '/')).text).toContain('<title>host</title>');
+    expect((await call('GET', '/..%2f..%2fetc%2fpasswd')).status).toBe(404);
+    expect((await call('GET', '/missing.js')).status).toBe(404);
+  });
+});

@@ -35,10 +35,17 @@ export interface ResolvedBase {
   prefix: string;
 }
 
+const resolved = new Map<string, ResolvedBase>();
+
 export function resolveBase(api: ApiName, region: Region, origin?: string): ResolvedBase {
-  const base = new URL(table[api][region]);
-  const prefix = base.pathname.replace(/\/$/, '');
-  return { origin: origin ? parseOrigin(origin).origin : base.origin, prefix };
+  const key = `${api} ${region} ${origin ?? ''}`;
+  let base = resolved.get(key);
+  if (!base) {
+    const url = new URL(table[api][region]);
+    base = { origin: origin ? parseOrigin(origin).origin : url.origin, prefix: url.pathname.replace(/\/$/, '') };
+    if (resolved.size < 1000) resolved.set(key, base); // hosts use a handful of origins
+  }
+  return base;
 }
 
 /** The region whose host serves `url` for this API, if any (used to explain wrong-region answers). */

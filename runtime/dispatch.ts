@@ -70,7 +70,8 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
       body: body as string | FormData | undefined,
       timeout: { request: options.timeoutMs },
       signal: options.signal,
-      request: requestWithRawPath(rawPathOf(request.url)) as never,
+      // Only a path with an encoded dot segment needs to bypass URL normalisation.
+      ...(request.url.includes('/%2E') ? { request: requestWithRawPath(rawPathOf(request.url)) as never } : {}),
     });
     // Refuse an oversized answer as soon as it shows (declared length or bytes so far),
     // rather than buffering it whole.

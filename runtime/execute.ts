@@ -99,9 +99,20 @@ function findTarget(runtime: Runtime, call: ExecuteRequest): Target {
  */
 function validatedInput(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest): Record<string, unknown> {
   validateOrThrow(runtime.validator('auth', connector), call.auth ?? {}, connector.auth_schema, 'auth');
-  const input = structuredClone(call.input ?? {});
+  // Only a schema with Unix-time fields changes the input while validating; the others read it.
+  const input = convertsInput(operation) ? structuredClone(call.input ?? {}) : (call.input ?? {});
   validateOrThrow(runtime.validator('input', connector, operation), input, operation.input_schema, 'input');
   return input;
+}
+
+const convertingOperations = new WeakMap<LoadedOperation, boolean>();
+function convertsInput(operation: LoadedOperation): boolean {
+  let converts = convertingOperations.get(operation);
+  if (converts === undefined) {
+    converts = JSON.stringify(operation.input_schema).includes('"unixTime":true');
+    convertingOperations.set(operation, converts);
+  }
+  return converts;
 }
 
 function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): { plan: CallPlan; connector: LoadedConnector; region: Region } {
@@ -133,22 +144,25 @@ function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteR
 async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared: { plan: CallPlan; connector: LoadedConnector; region: Region }, shown: ShownRequest, redact: Redactor): Promise<Envelope> {
   const { plan: callPlan, connector, region } = prepared;
   const options = call.options ?? {};
-  const emit = (event: RuntimeEvent) => options.onEvent?.(redactValue(event, redact));
+  const onEvent = options.onEvent;
+  const emit = onEvent ? (event: RuntimeEvent) => onEvent(redactValue(event, redact)) : undefined;
   const retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
-  const totalSignal = AbortSignal.timeout(totalTimeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, totalSignal]) : totalSignal;
+  const signal = options.signal;
   const limiter = runtime.rateLimiter();
   const bucket = limiter ? bucketFor(connector, call.operation, call.auth ?? {}) : undefined;
   const started = performance.now();
+  // The call's time budget is a deadline that caps every wait and attempt, rather than a timer
+  // per call: no timer or signal is created on the common path.
+  const deadline = started + totalTimeoutMs;
+  const remaining = () => deadline - performance.now();
   const client = runtime.client(connector);
   let waitedForRetries = 0;
   let waitedForRate = 0;
 
-  /** The call ended by the total timeout or the caller's signal; `inFlight` when a request had gone out. */
-  const stopped = (attempt: number, inFlight: boolean): Envelope => {
-    const byTotal = totalSignal.aborted && !options.signal?.aborted;
+  /** The call ended by its time budget or the caller's signal; `inFlight` when a request had gone out. */
+  const stopped = (attempt: number, inFlight: boolean, byTotal: boolean): Envelope => {
     const unsure = inFlight && !callPlan.safeToRepeat;
     const error: EnvelopeError = {
       code: byTotal ? 'timeout' : 'connector_error',
@@ -165,22 +179,24 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
   for (let attempt = 1; ; attempt++) {
     if (bucket && limiter) {
       try {
-        const waited = await limiter.acquire(bucket, signal);
+        const waited = await limiter.acquire(bucket, signal, remaining());
         waitedForRate += waited;
-        if (waited > 0) emit({ type: 'rate_limit_wait', operation: call.operation, bucket: bucket.key, waited_ms: waited });
+        if (waited > 0) emit?.({ type: 'rate_limit_wait', operation: call.operation, bucket: bucket.key, waited_ms: waited });
       } catch {
-        return stopped(attempt - 1, false);
+        return stopped(attempt - 1, false, !signal?.aborted);
       }
     }
-    if (signal.aborted) return stopped(attempt - 1, false);
+    if (signal?.aborted) return stopped(attempt - 1, false, false);
+    const attemptTimeout = Math.min(timeoutMs, remaining());
+    if (attemptTimeout <= 0) return stopped(attempt - 1, false, true);
     const meta = () => ({ request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate });
     let answer: HttpAnswer | undefined;
     let failed: AttemptFailure;
     let error: EnvelopeError;
-    emit({ type: 'attempt', operation: call.operation, attempt, request: shown });
+    emit?.({ type: 'attempt', operation: call.operation, attempt, request: shown });
     try {
-      answer = await send(client, callPlan.request, { timeoutMs, signal, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
-      emit({ type: 'answer', operation: call.operation, attempt, status_code: answer.status });
+      answer = await send(client, callPlan.request, { timeoutMs: attemptTimeout, signal, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+      emit?.({ type: 'answer', operation: call.operation, attempt, status_code: answer.status });
       if (answer.status >= 200 && answer.status < 300) {
         const output = callPlan.readOutput(answer);
         return { ok: true, output, meta: { ...meta(), status_code: answer.status } };
@@ -191,7 +207,9 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
     } catch (thrown) {
       if (thrown instanceof OperationError) return failure(redactValue(thrown.detail, redact), meta());
       if (!(thrown instanceof TransportError)) throw thrown;
-      if (thrown.kind === 'aborted' || signal.aborted) return stopped(attempt, true);
+      if (thrown.kind === 'aborted' || signal?.aborted) return stopped(attempt, true, false);
+      // An attempt cut short by what was left of the budget ends the call, not just the attempt.
+      if (thrown.kind === 'timeout' && attemptTimeout < timeoutMs) return stopped(attempt, true, true);
       if (thrown.kind === 'too_large') {
         return failure({ code: 'connector_error', message: `${thrown.message}; ask for less (a smaller page or a filter), or raise maxResponseBytes`, retryable: false, ...(thrown.status ? { status_code: thrown.status } : {}) }, meta());
       }
@@ -206,14 +224,14 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
       error.retryable = false;
       error.details = { ...(error.details as object | undefined), may_have_been_processed: true, ...reconciliationIds(answer) };
     }
-    emit({ type: 'failure', operation: call.operation, attempt, code: error.code, message: error.message });
+    emit?.({ type: 'failure', operation: call.operation, attempt, code: error.code, message: error.message });
     const delay = nextDelay(failed, attempt, callPlan.safeToRepeat, waitedForRetries, retry);
-    if (delay === undefined) return failure(redactValue(error, redact), meta());
-    emit({ type: 'retry', operation: call.operation, attempt, delay_ms: delay });
+    if (delay === undefined || delay >= remaining()) return failure(redactValue(error, redact), meta());
+    emit?.({ type: 'retry', operation: call.operation, attempt, delay_ms: delay });
     try {
       await sleep(delay, signal);
     } catch {
-      return stopped(attempt, false);
+      return stopped(attempt, false, false);
     }
     waitedForRetries += delay;
   }

@@ -2,7 +2,7 @@
 // keeps each bucket's schedule in Redis, so ten processes together still send at most the
 // bucket's rate. Bucket keys hold a hash of the credentials, never the credentials.
 import Bottleneck from 'bottleneck';
-import type { RateBucket, RateLimiter } from './rate-limit.js';
+import { RateLimitWaitTooLong, type RateBucket, type RateLimiter } from './rate-limit.js';
 
 export interface BottleneckRateLimiterOptions {
   /** ioredis connection options, e.g. { host: '127.0.0.1', port: 6379 }. */
@@ -36,10 +36,25 @@ export class BottleneckRateLimiter implements RateLimiter {
     return limiter;
   }
 
-  async acquire(bucket: RateBucket, signal?: AbortSignal): Promise<number> {
+  async acquire(bucket: RateBucket, signal?: AbortSignal, maxWaitMs = Infinity): Promise<number> {
     if (signal?.aborted) throw signal.reason;
     const started = Date.now();
-    await this.limiterFor(bucket).schedule(() => Promise.resolve());
+    const turn = this.limiterFor(bucket).schedule(() => Promise.resolve());
+    if (!Number.isFinite(maxWaitMs)) {
+      await turn;
+      return Date.now() - started;
+    }
+    // Bottleneck cannot take back a queued job: past the budget the caller gives up, and the
+    // queued no-op still uses its slot when its turn comes (conservative, never over the rate).
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RateLimitWaitTooLong(maxWaitMs)), Math.max(0, maxWaitMs));
+    });
+    try {
+      await Promise.race([turn, giveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
     return Date.now() - started;
   }
 

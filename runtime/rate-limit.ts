@@ -14,10 +14,20 @@ export interface RateBucket {
 }
 
 export interface RateLimiter {
-  /** Resolves when one more request may start in `bucket`, with how long it waited (ms). */
-  acquire(bucket: RateBucket, signal?: AbortSignal): Promise<number>;
+  /**
+   * Resolves when one more request may start in `bucket`, with how long it waited (ms). Rejects
+   * when `signal` aborts, or when the wait would pass `maxWaitMs` (the call's remaining time).
+   */
+  acquire(bucket: RateBucket, signal?: AbortSignal, maxWaitMs?: number): Promise<number>;
 }
 
+export class RateLimitWaitTooLong extends Error {
+  constructor(readonly waitMs: number) {
+    super(`the rate limit would need a wait of ${waitMs} ms, more than the call has left`);
+  }
+}
+
+// Hashed on every call rather than cached: a cache would keep keys in memory between calls.
 function credentialFingerprint(connector: ConnectorFile, auth: AuthValues): string {
   const fields = connector.auth.scheme === 'basic' ? [connector.auth.username, connector.auth.password] : [connector.auth.token];
   const material = fields.map((f) => String(auth[f] ?? '')).join('\u0000');
@@ -61,11 +71,12 @@ export class LocalRateLimiter implements RateLimiter {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async acquire(bucket: RateBucket, signal?: AbortSignal): Promise<number> {
+  async acquire(bucket: RateBucket, signal?: AbortSignal, maxWaitMs = Infinity): Promise<number> {
     const now = this.now();
     const starts = (this.starts.get(bucket.key) ?? []).filter((t) => t > now - bucket.perMs);
     const blocking = starts.length >= bucket.requests ? starts[starts.length - bucket.requests]! + bucket.perMs : now;
     const slot = Math.max(now, blocking, starts[starts.length - 1] ?? now);
+    if (slot - now > maxWaitMs) throw new RateLimitWaitTooLong(slot - now); // nothing reserved
     starts.push(slot);
     this.starts.set(bucket.key, starts);
     const wait = slot - now;

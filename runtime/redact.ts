@@ -4,12 +4,18 @@ import type { ShownRequest } from './envelope.js';
 export const REDACTED = '[REDACTED]';
 const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 
-export type Redactor = (text: string) => string;
+export interface Redactor {
+  (text: string): string;
+  /** Whether `text` holds a secret at all (so a clean value can be shown without copying it). */
+  finds(text: string): boolean;
+}
 
 export function makeRedactor(secrets: string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   const values = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  const redact = ((text: string) => values.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), text)) as Redactor;
+  redact.finds = (text) => values.some((secret) => text.includes(secret));
+  return redact;
 }
 
 export function redactValue<T>(value: T, redact: Redactor): T {
@@ -32,11 +38,14 @@ export function redactHeaders(headers: Record<string, string>, redact: Redactor)
 }
 
 export function showRequest(
-  request: { method: string; url: string; headers: Record<string, string>; body?: unknown },
+  request: { method: string; url: string; headers: Record<string, string>; body?: unknown; json?: string },
   redact: Redactor,
 ): ShownRequest {
   const shown: ShownRequest = { method: request.method, url: redact(request.url), headers: redactHeaders(request.headers, redact) };
-  if (request.body !== undefined) {
+  if (request.body === undefined) return shown;
+  if (request.json !== undefined && !redact.finds(request.json)) {
+    shown.body = request.body; // the JSON as sent holds no secret: show it as is, uncopied
+  } else {
     shown.body = request.body instanceof FormData ? redactValue(Object.fromEntries(request.body.entries()), redact) : redactValue(request.body, redact);
   }
   return shown;

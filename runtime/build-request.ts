@@ -20,7 +20,7 @@ export interface PreparedRequest {
 
 type Input = Record<string, unknown>;
 
-function restBody(input: Input, used: Set<string>, mapping: Extract<BodyMapping, { mode: 'rest' }>): Input {
+function restBody(input: Input, used: Set<string>, mapping: Extract<BodyMapping, { mode: 'rest' }>, formFields: ReadonlySet<string>): Input {
   const body: Input = {};
   const spread = new Set(mapping.spread ?? []);
   for (const [key, value] of Object.entries(input)) {
@@ -30,14 +30,19 @@ function restBody(input: Input, used: Set<string>, mapping: Extract<BodyMapping,
     const values = input[key];
     if (values === undefined) continue;
     for (const [name, value] of Object.entries(values as Input)) {
-      if (name in body) {
-        // Never let one field silently overwrite another: the person decides which one is meant.
+      // A name the form has a field of its own for (email, _timestamp, cio_relationships…) is set
+      // there, where its own rules apply; never let a free-form entry bypass or overwrite it.
+      if (formFields.has(name)) {
         throw userInputError(
-          `"input.${key}.${name}": is also given as "input.${name}"; set it in one place only`,
-          [{ field: `input.${key}.${name}`, rule: 'unique' }],
+          `"input.${key}.${name}": is a field of its own ("input.${name}"); set it there`,
+          [{ field: `input.${key}.${name}`, rule: 'reserved' }],
         );
       }
-      body[name] = value;
+      if (Object.hasOwn(body, name)) {
+        throw userInputError(`"input.${key}.${name}": is given twice; set it in one place only`, [{ field: `input.${key}.${name}`, rule: 'unique' }]);
+      }
+      // defineProperty, so that names such as __proto__ stay plain attributes.
+      Object.defineProperty(body, name, { value, enumerable: true, writable: true, configurable: true });
     }
   }
   return { ...body, ...(mapping.set ?? {}) };
@@ -76,14 +81,14 @@ function multipartBody(mapping: Extract<BodyMapping, { mode: 'multipart' }>, inp
   return form;
 }
 
-function bodyFrom(mapping: BodyMapping, input: Input, used: Set<string>): unknown {
+function bodyFrom(mapping: BodyMapping, input: Input, used: Set<string>, formFields: ReadonlySet<string>): unknown {
   switch (mapping.mode) {
     case 'multipart':
       return multipartBody(mapping, input, used);
     case 'none':
       return undefined;
     case 'rest':
-      return restBody(input, used, mapping);
+      return restBody(input, used, mapping, formFields);
     case 'key':
       return input[mapping.key];
     case 'template':
@@ -109,7 +114,14 @@ function identifierValues(choice: IdentifierChoice | undefined, input: Input): I
   };
 }
 
-export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase): PreparedRequest {
+/** Longest URL sent: servers refuse longer ones (often by resetting the connection). */
+export const MAX_URL_LENGTH = 8000;
+
+/**
+ * `formFields`: the names of the input form's fields; free-form entries spread into the body may
+ * not use them (a custom attribute named `_timestamp` would skip that field's own rules).
+ */
+export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase, formFields: ReadonlySet<string> = new Set()): PreparedRequest {
   const values = { ...input, ...identifierValues(http.identifier, input) };
   const pathKeys = templateParams(http.path);
   const queryKeys = [...(http.query ?? []), ...(http.identifier?.type_query ? [http.identifier.type_query] : [])];
@@ -119,14 +131,23 @@ export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase
   const prefix = http.base === 'origin' ? '' : base.prefix;
   const query = queryString(queryKeys.map((key) => [key, values[key]]));
   const url = `${base.origin}${prefix}${path}${query}`;
+  if (url.length > MAX_URL_LENGTH) {
+    throw userInputError(`"input": the request URL would be ${url.length} characters; at most ${MAX_URL_LENGTH} are sent (shorten the identifiers or filters)`, [{ field: 'input', rule: 'max_url_length' }]);
+  }
 
-  let body = bodyFrom(http.body ?? defaultBodyMapping(http.method), input, used);
+  let body = bodyFrom(http.body ?? defaultBodyMapping(http.method), input, used, formFields);
   if (body !== undefined && http.event_ids) body = addEventIds(body, http.event_ids);
 
   const headers: Record<string, string> = { accept: 'application/json', ...(http.headers ?? {}) };
   if (body === undefined) return { method: http.method, url, headers };
   if (body instanceof FormData) return { method: http.method, url, headers, body }; // got sets the boundary
 
+  if (http.max_body_properties !== undefined && body !== null && typeof body === 'object' && Object.keys(body).length > http.max_body_properties) {
+    throw userInputError(
+      `"input": the request would carry ${Object.keys(body).length} attributes; Customer.io accepts at most ${http.max_body_properties} in one call`,
+      [{ field: 'input', rule: 'max_body_properties' }],
+    );
+  }
   const json = JSON.stringify(body);
   if (http.max_body_bytes !== undefined && byteSize(json) > http.max_body_bytes) {
     throw userInputError(

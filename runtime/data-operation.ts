@@ -78,10 +78,20 @@ function readBinaryAnswer(answer: HttpAnswer): unknown {
   };
 }
 
+const formFieldCache = new WeakMap<OperationFile, ReadonlySet<string>>();
+function formFieldsOf(operation: OperationFile): ReadonlySet<string> {
+  let fields = formFieldCache.get(operation);
+  if (!fields) {
+    fields = new Set(Object.keys((operation.input_schema.properties as object | undefined) ?? {}));
+    formFieldCache.set(operation, fields);
+  }
+  return fields;
+}
+
 export function planDataOperation(operation: OperationFile, input: Record<string, unknown>, context: PlanContext): CallPlan {
   const http = operation.http!;
   return {
-    request: buildRequest(http, input, context.base),
+    request: buildRequest(http, input, context.base, formFieldsOf(operation)),
     sendCredentials: http.auth !== false,
     safeToRepeat: isSafeToRepeat(http.method, http.idempotent === true, http.event_ids !== undefined),
     readOutput: operation.response?.mode === 'binary' ? readBinaryAnswer : readJsonAnswer,

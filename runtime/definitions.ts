@@ -73,6 +73,8 @@ export interface HttpMapping {
   identifier?: IdentifierChoice;
   /** The largest JSON body Customer.io accepts on this endpoint, in bytes. */
   max_body_bytes?: number;
+  /** The most top-level properties a body may carry (Track: 300 attributes per identify call). */
+  max_body_properties?: number;
 }
 
 export type ResponseMapping =

@@ -49,6 +49,11 @@ function requestWithRawPath(rawPath: string) {
     (url.protocol === 'https:' ? https : http).request(url, { ...options, path: rawPath }, callback);
 }
 
+/** A segment made only of `.` or `%2E` (what WHATWG URL parsing would fold away). */
+function hasDotSegment(url: string): boolean {
+  return /\/(?:\.|%2e)+(?:[/?#]|$)/i.test(url.slice(url.indexOf('//') + 2));
+}
+
 function rawPathOf(url: string): string {
   const afterScheme = url.indexOf('//') + 2;
   const slash = url.indexOf('/', afterScheme);
@@ -70,8 +75,8 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
       body: body as string | FormData | undefined,
       timeout: { request: options.timeoutMs },
       signal: options.signal,
-      // Only a path with an encoded dot segment needs to bypass URL normalisation.
-      ...(request.url.includes('/%2E') ? { request: requestWithRawPath(rawPathOf(request.url)) as never } : {}),
+      // Only a path with a dot segment needs to bypass URL normalisation.
+      ...(hasDotSegment(request.url) ? { request: requestWithRawPath(rawPathOf(request.url)) as never } : {}),
     });
     // Refuse an oversized answer as soon as it shows (declared length or bytes so far),
     // rather than buffering it whole.

@@ -44,3 +44,20 @@ describe('path parameters', () => {
     expect((result as { meta: { request: { url: string } } }).meta.request.url).toBe(`${origin}${expectedPath}`);
   });
 });
+
+describe('raw request endpoints', () => {
+  it.each([
+    ['/v1/customers/a b', '/api/v1/customers/a%20b'],
+    ['/v1/%2E/x', '/api/v1/%2E/x'],
+    ['/v1/customers/../accounts/region', '/api/v1/customers/../accounts/region'],
+  ])('%s goes on the wire as shown, only unsafe characters encoded', async (endpoint, expectedPath) => {
+    const registry = await sharedRegistry();
+    seen.length = 0;
+    const result = await registry.execute({
+      connector: 'customer-io', operation: 'raw_http_request', auth: { ...TRACK_AUTH, region: 'us' },
+      input: { method: 'GET', url: { endpoint }, body: { none: null } }, options: { origin },
+    });
+    expect(result).toMatchObject({ ok: true, meta: { request: { url: `${origin}${expectedPath}` } } });
+    expect(seen).toEqual([`GET ${expectedPath}`]);
+  });
+});

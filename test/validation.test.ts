@@ -64,9 +64,31 @@ describe('input validation', () => {
     expect(error.message).toMatch(/^"input\.entity": must match exactly one of: Person: identify; Person: delete; .*Delivery: event$/);
   });
 
-  it('refuses an attribute given both as a named field and inside custom attributes', async () => {
-    const error = errorOf(await run('create_or_update_customer', { identifier: '42', email: 'a@example.com', custom_attributes: { email: 'b@example.com' } }));
-    expect(error.message).toBe('"input.custom_attributes.email": is also given as "input.email"; set it in one place only');
+  it('refuses a custom attribute that the form has a field of its own for, given or not', async () => {
+    const twice = errorOf(await run('create_or_update_customer', { identifier: '42', email: 'a@example.com', custom_attributes: { email: 'b@example.com' } }));
+    expect(twice.message).toBe('"input.custom_attributes.email": is a field of its own ("input.email"); set it there');
+    const bypass = errorOf(await run('create_or_update_customer', { identifier: '42', custom_attributes: { _timestamp: 'not a time' } }));
+    expect(bypass.message).toBe('"input.custom_attributes._timestamp": is a field of its own ("input._timestamp"); set it there');
+  });
+
+  it('keeps attributes named like Object.prototype members as plain attributes', async () => {
+    const registry = await sharedRegistry();
+    const custom = JSON.parse('{"constructor":"x","toString":"y","__proto__":"z"}');
+    const result = await registry.execute({ connector: 'customer-io', operation: 'create_or_update_customer', auth: { ...TRACK_AUTH, region: 'us' }, input: { identifier: '42', custom_attributes: custom }, options: { dryRun: true } });
+    expect(result.ok).toBe(true);
+    expect(JSON.stringify((result as { request: { body: unknown } }).request.body)).toBe('{"constructor":"x","toString":"y","__proto__":"z"}');
+    expect(({} as Record<string, unknown>).z).toBeUndefined();
+  });
+
+  it('counts every attribute of an identify call against the 300 limit', async () => {
+    const custom = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`attribute_${i}`, i]));
+    const error = errorOf(await run('create_or_update_customer', { identifier: '42', email: 'a@example.com', custom_attributes: custom }));
+    expect(error.message).toBe('"input": the request would carry 301 attributes; Customer.io accepts at most 300 in one call');
+  });
+
+  it('names the field holding text that cannot be encoded', async () => {
+    const error = errorOf(await run('delete_customer', { identifier: 'a\uD800b' }));
+    expect(error.message).toBe('"input.identifier": must be valid Unicode text (it holds an unpaired surrogate)');
   });
 
   it('refuses a v2 entity body of 32 KB or more before sending it', async () => {

@@ -33,7 +33,7 @@ function targetUrl(input: RawInput, context: PlanContext): string {
       throw userInputError('"input.url.endpoint": is a full URL; choose the Full URL option for it, or give only the path (such as /v1/customers/42)');
     }
     const path = endpoint === '' || endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
-    return `${base.origin}${base.prefix}${path}`;
+    return `${base.origin}${base.prefix}${encodeUnsafe(path, 'input.url.endpoint')}`;
   }
   const full = input.url.full_url.trim();
   let url: URL;
@@ -48,7 +48,20 @@ function targetUrl(input: RawInput, context: PlanContext): string {
       `"input.url.full_url": must be on ${base.origin}, the ${context.connector.title} host for region ${context.region.toUpperCase()}; this connector's credentials are never sent to another host`,
     );
   }
-  return full;
+  return `${url.origin}${encodeUnsafe(full.slice(url.origin.length), 'input.url.full_url')}`;
+}
+
+/**
+ * Percent-encodes only what cannot travel in a URL as written (spaces, control characters,
+ * non-ASCII), leaving the person's own escapes and dot segments alone: the request shown is the
+ * request sent, and nothing they wrote is rewritten.
+ */
+function encodeUnsafe(pathAndQuery: string, field: string): string {
+  try {
+    return pathAndQuery.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/%?#[\]]/gu, (c) => encodeURIComponent(c));
+  } catch {
+    throw userInputError(`"${field}": must be valid Unicode text (it holds an unpaired surrogate)`);
+  }
 }
 
 function withQuery(url: string, parameters: KeyValue[] | undefined): string {

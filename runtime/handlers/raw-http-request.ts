@@ -66,7 +66,15 @@ function encodeUnsafe(pathAndQuery: string, field: string): string {
 
 function withQuery(url: string, parameters: KeyValue[] | undefined): string {
   if (!parameters?.length) return url;
-  const query = parameters.map(({ key, value }) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
+  const query = parameters
+    .map(({ key, value }, i) => {
+      try {
+        return `${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
+      } catch {
+        throw userInputError(`"input.query_parameters[${i}]": must be valid Unicode text (it holds an unpaired surrogate)`);
+      }
+    })
+    .join('&');
   return `${url}${url.includes('?') ? '&' : '?'}${query}`;
 }
 

@@ -1,14 +1,18 @@
 // cio-connectors: list, describe and run operations from a terminal. Prints JSON; exits
 // non-zero when the envelope is a failure, so scripts and CI can rely on it.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConnectors, type Envelope, type Registry } from '../runtime/index.js';
+import { authArgument, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
+import { IMPORT_USAGE, runImportCommand, type ImportIo } from './import.js';
+
+export { UsageError, type CliResult } from './args.js';
 
 const USAGE = `Usage:
   cio-connectors list
   cio-connectors describe <connector> [operation]
   cio-connectors run <connector> <operation> --input <json|@file> --auth <json|@file|env>
                  [--region us|eu] [--dry-run] [--origin <url>] [--timeout <ms>]
+${IMPORT_USAGE}
   cio-connectors sandbox [--port <n>] [--host <address>] [--state <file.json>]
                  (a local Customer.io stand-in; runs until Ctrl-C)
   cio-connectors host [--port <n>] [--sandbox-port <n>] [--host <address>] [--state <file.json>]
@@ -17,36 +21,13 @@ const USAGE = `Usage:
 --auth env reads CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY (Track) or
 CUSTOMERIO_APP_API_KEY (App, Beta), and CUSTOMERIO_REGION.`;
 
-export class UsageError extends Error {}
-
-/** A JSON argument given inline or as @path-to-file. */
-function jsonArgument(value: string | undefined, name: string): Record<string, unknown> {
-  if (value === undefined) return {};
-  const text = value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;
-  try {
-    const parsed = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed;
-  } catch (error) {
-    throw new UsageError(`--${name} must be a JSON object or @file holding one (${(error as Error).message})`);
-  }
-}
-
-function authFromEnvironment(connector: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const auth: Record<string, unknown> =
-    connector === 'customer-io'
-      ? { site_id: env.CUSTOMERIO_SITE_ID, api_key: env.CUSTOMERIO_TRACK_API_KEY }
-      : { api_key: env.CUSTOMERIO_APP_API_KEY };
-  if (env.CUSTOMERIO_REGION) auth.region = env.CUSTOMERIO_REGION;
-  return Object.fromEntries(Object.entries(auth).filter(([, v]) => v !== undefined));
-}
-
-export interface CliResult {
-  output: unknown;
-  exitCode: number;
-}
-
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, registry?: Registry): Promise<CliResult> {
+/**
+ * Runs one command and returns what to print. `registry` replaces the default one (tests, the
+ * bulk-import benchmark); `io` is where `import` draws its progress (process.stderr by default).
+ */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, registry?: Registry, io?: ImportIo): Promise<CliResult> {
+  // import has options of its own (--file, --failed, --concurrency…), parsed by its module.
+  if (argv[0] === 'import') return runImportCommand(argv.slice(1), env, registry, io);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -77,11 +58,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     case 'run': {
       if (!connector || !operation) throw new UsageError('run needs a connector and an operation');
-      if (values.auth === undefined) throw new UsageError('run needs --auth (JSON, @file or env)');
-      const auth = values.auth === 'env' ? authFromEnvironment(connector, env) : jsonArgument(values.auth, 'auth');
-      if (values.region) auth.region = values.region;
-      const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-      if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
+      const auth = authArgument(connector, values.auth, values.region, env, 'run');
+      const timeoutMs = timeoutArgument(values.timeout);
       const result: Envelope = await loaded.execute({
         connector,
         operation,

@@ -1,9 +1,12 @@
 // Gives every event a ULID `id` unless the user set one. Customer.io ignores a repeated event id,
 // so a retried request can never record the same event twice.
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import type { EventIdPlacement } from './definitions.js';
 
 const V2_EVENT_ACTIONS = new Set(['event', 'page', 'screen']);
+
+/** One generator for the process: the plain ulid() re-detects its random source on every call (slow). */
+export const newEventId: () => string = monotonicFactory();
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -20,7 +23,7 @@ function withEntityId(entity: unknown, newId: () => string): unknown {
   return entity;
 }
 
-export function addEventIds(body: unknown, placement: EventIdPlacement, newId: () => string = ulid): unknown {
+export function addEventIds(body: unknown, placement: EventIdPlacement, newId: () => string = newEventId): unknown {
   if (!isRecord(body)) return body;
   switch (placement) {
     case 'body':

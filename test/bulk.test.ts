@@ -56,7 +56,8 @@ describe('runBulk against a local server', () => {
 
     const bodies = server.seen.map((s) => Buffer.byteLength(s.body));
     expect(Math.max(...bodies)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
-    const full = bodies.slice(0, -1); // the last batch holds the remainder
+    // All but the smallest: the last batch holds the remainder, and with 4 in flight it need not arrive last.
+    const full = [...bodies].sort((a, b) => b - a).slice(0, -1);
     expect(full.reduce((a, b) => a + b, 0) / full.length / (500 * 1024)).toBeGreaterThan(0.9);
     const rejectedBy207 = [...Array(total).keys()].filter((i) => i !== 8 && String(i).endsWith('13') && `person-${i}`.endsWith('-13'));
     expect(summary.total).toBe(total);
@@ -67,7 +68,7 @@ describe('runBulk against a local server', () => {
     const sentIds = server.seen.flatMap((s) => (JSON.parse(s.body) as { batch: { identifiers: { id: string } }[] }).batch.map((e) => e.identifiers.id));
     expect(new Set(sentIds).size).toBe(sentIds.length); // nothing sent twice
     expect(sentIds).toHaveLength(total - 2);
-  });
+  }, 30_000); // 12,000 items and the validators' first compile: past jest's 5 s on a busy machine with suites in parallel
 
   it('gives events an id before packing, so a retried batch carries the same ids', async () => {
     const registry = await sharedRegistry();

@@ -3,9 +3,9 @@
 // (so a retried batch never records one twice), items are packed near the 500 KB limit, and
 // batches go out with bounded concurrency through execute() (rate limit, retries, redaction).
 // Items are read lazily, so memory stays flat for any number of them.
-import { ulid } from 'ulid';
 import type { AuthValues } from '../../auth/credentials.js';
 import type { Envelope } from '../envelope.js';
+import { newEventId } from '../event-ids.js';
 import type { ExecuteOptions, ExecuteRequest, Runtime } from '../execute.js';
 import { byteSize } from '../schema-keywords.js';
 import { describeErrors } from '../validation.js';
@@ -102,7 +102,7 @@ export async function runBulk(
   for await (const raw of entities) {
     const index = total++;
     if (stopped) { fail({ index, reason: 'not_sent', message: 'not sent: the credentials were rejected' }); continue; }
-    const entity = EVENT_ACTIONS.has(String(raw.action)) && raw.type === 'person' && raw.id === undefined ? { ...raw, id: ulid() } : raw;
+    const entity = EVENT_ACTIONS.has(String(raw.action)) && raw.type === 'person' && raw.id === undefined ? { ...raw, id: newEventId() } : raw;
     if (!validate({ entity })) {
       const problems = describeErrors(validate.errors ?? [], entitySchema, `items[${index}]`).map((p) => p.message.replace(`items[${index}].entity`, `items[${index}]`));
       fail({ index, reason: 'invalid', message: problems.join('; ') });
@@ -112,7 +112,12 @@ export async function runBulk(
     const bytes = byteSize(entity);
     await dispatch(packer.add({ index, entity, bytes } satisfies PackedItem));
   }
-  await dispatch(packer.flush());
+  const last = packer.flush();
+  if (stopped) {
+    for (const item of last?.items ?? []) fail({ index: item.index, reason: 'not_sent', message: 'not sent: the credentials were rejected' });
+  } else {
+    await dispatch(last);
+  }
   await Promise.all(inFlight);
   progress();
 

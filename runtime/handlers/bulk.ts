@@ -54,10 +54,16 @@ function defined(entity: Item): Item {
   return Object.fromEntries(Object.entries(entity).filter(([, v]) => v !== undefined));
 }
 
-export const bulkIdentifyCustomers = bulkHandler('people', (p) =>
-  defined({ type: 'person', action: 'identify', identifiers: p.identifiers, timestamp: p.timestamp, attributes: p.attributes, cio_relationships: p.cio_relationships }),
-);
+/** One bulk_identify_customers item (`people[]`) as the v2 entity runBulk sends. */
+export function identifyItemToEntity(p: Item): Item {
+  return defined({ type: 'person', action: 'identify', identifiers: p.identifiers, timestamp: p.timestamp, attributes: p.attributes, cio_relationships: p.cio_relationships });
+}
 
-export const bulkTrackEvents = bulkHandler('events', (e) =>
-  defined({ type: 'person', action: 'event', identifiers: e.identifiers, name: e.name, id: e.id, timestamp: e.timestamp, attributes: e.data }),
-);
+/** One bulk_track_events item (`events[]`) as the v2 entity runBulk sends. */
+export function eventItemToEntity(e: Item): Item {
+  return defined({ type: 'person', action: 'event', identifiers: e.identifiers, name: e.name, id: e.id, timestamp: e.timestamp, attributes: e.data });
+}
+
+export const bulkIdentifyCustomers = bulkHandler('people', identifyItemToEntity);
+
+export const bulkTrackEvents = bulkHandler('events', eventItemToEntity);

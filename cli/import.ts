@@ -12,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import { parse as parseCsv, type CsvError, type Parser } from 'csv-parse';
 import type { AuthValues } from '../auth/credentials.js';
-import { runBulk, type BulkRuntime, type ItemFailure } from '../runtime/bulk/run-bulk.js';
+import { runBulk, type BulkRuntime, type BulkSummary, type ItemFailure } from '../runtime/bulk/run-bulk.js';
 import { eventItemToEntity, identifyItemToEntity } from '../runtime/handlers/bulk.js';
 import { loadConnectors, type Envelope, type ExecuteOptions } from '../runtime/index.js';
 import { authArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
@@ -94,13 +94,7 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-export interface ImportSummary {
-  total: number;
-  accepted: number;
-  failed: number;
-  batches: number;
-  average_batch_bytes: number;
-  average_batch_fill: number;
+export interface ImportSummary extends BulkSummary {
   seconds: number;
   items_per_second: number;
   max_rss_mb: number;

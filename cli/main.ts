@@ -109,12 +109,18 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const port = values.port === undefined ? SANDBOX_DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port must be a whole number from 0 to 65535 (0 picks a free port)');
+  const port = portOption(values.port, 'port', SANDBOX_DEFAULT_PORT);
   const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox({ port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state } : {}) });
   process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state)}\n`);
-  await new Promise<void>((resolve) => {
+  await untilStopped();
+  await sandbox.close();
+  process.stdout.write('Customer.io sandbox stopped.\n');
+}
+
+/** Resolves on Ctrl-C (SIGINT) or SIGTERM, so a long-running command can close what it started. */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -123,8 +129,12 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await sandbox.close();
-  process.stdout.write('Customer.io sandbox stopped.\n');
+}
+
+function portOption(value: string | undefined, name: string, fallback: number): number {
+  const port = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--${name} must be a whole number from 0 to 65535 (0 picks a free port)`);
+  return port;
 }
 
 /** `cio-connectors host`: builds the page, starts the sandbox and the reference host, runs until SIGINT or SIGTERM. */
@@ -143,11 +153,6 @@ async function runHostCommand(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const portOption = (value: string | undefined, name: string, fallback: number): number => {
-    const port = value === undefined ? fallback : Number(value);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--${name} must be a whole number from 0 to 65535 (0 picks a free port)`);
-    return port;
-  };
   const { startLocalHost, DEFAULT_HOST_PORT, DEFAULT_SANDBOX_PORT } = await import('../host/start.js');
   const local = await startLocalHost({
     port: portOption(values.port, 'port', DEFAULT_HOST_PORT),
@@ -156,15 +161,7 @@ async function runHostCommand(argv: string[]): Promise<void> {
     ...(values.state ? { sandboxStateFile: values.state } : {}),
   });
   process.stdout.write(`${local.banner}\nCtrl-C stops both.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped();
   await local.close();
   process.stdout.write('Reference host and sandbox stopped.\n');
 }

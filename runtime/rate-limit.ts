@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthValues } from '../auth/credentials.js';
 import type { ConnectorFile } from './definitions.js';
+import { sleep } from './retry.js';
 
 export interface RateBucket {
   /** Stable and free of secrets: `customer-io-app:1f2e…:broadcast_trigger`. */
@@ -47,21 +48,6 @@ export function bucketFor(connector: ConnectorFile, operation: string, auth: Aut
   };
 }
 
-function abortable(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * A sliding window per bucket: at most `requests` starts in any `perMs`. Each caller reserves its
  * start time synchronously, so concurrent callers in one process never overbook a bucket.
@@ -80,9 +66,8 @@ export class LocalRateLimiter implements RateLimiter {
     starts.push(slot);
     this.starts.set(bucket.key, starts);
     const wait = slot - now;
-    if (wait > 0) await abortable(wait, signal);
+    if (wait > 0) await sleep(wait, signal);
     return wait;
   }
 }
 
-export { abortable };

@@ -8,7 +8,9 @@ import type { Envelope } from '../envelope.js';
 import { newEventId } from '../event-ids.js';
 import type { ExecuteOptions, ExecuteRequest, Runtime } from '../execute.js';
 import { byteSize } from '../schema-keywords.js';
-import { describeErrors } from '../validation.js';
+import { compileSchema, describeErrors, type Validator } from '../validation.js';
+import type { JsonSchema } from '../definitions.js';
+import type { LoadedOperation } from '../loader.js';
 import { BatchPacker, type Batch, type PackedItem } from './pack.js';
 
 export interface ItemFailure {
@@ -45,14 +47,46 @@ const EVENT_ACTIONS = new Set(['event', 'page', 'screen']);
 /** What bulk sending needs from a registry: its definitions, validators and execute(). */
 export type BulkRuntime = Pick<Runtime, 'connector' | 'validator'> & { execute(call: ExecuteRequest): Promise<Envelope> };
 
+type EntityCheck = (entity: Record<string, unknown>, label: string) => string | undefined;
+const entityChecks = new WeakMap<object, EntityCheck>();
+
+/**
+ * Checks one v2 entity against the branch its `type` and `action` pick, instead of the whole
+ * 18-branch oneOf (several times faster, and this runs once per item of a bulk send). Returns the
+ * problems as one message, or undefined when the entity is valid.
+ */
+function entityCheck(sendEntity: LoadedOperation): EntityCheck {
+  let check = entityChecks.get(sendEntity);
+  if (check) return check;
+  const entity = (sendEntity.input_schema.properties as Record<string, JsonSchema>).entity!;
+  const branches = new Map<string, JsonSchema>();
+  for (const branch of entity.oneOf as JsonSchema[]) {
+    const props = branch.properties as Record<string, { const: string }>;
+    branches.set(`${props.type!.const}:${props.action!.const}`, branch);
+  }
+  const compiled = new Map<string, Validator>();
+  const maxBytes = Number(entity.maxBytes);
+  check = (item, label) => {
+    const key = `${String(item.type)}:${String(item.action)}`;
+    const branch = branches.get(key);
+    if (!branch) return `"${label}": type and action must be one of ${[...branches.keys()].join(', ')}`;
+    let validate = compiled.get(key);
+    if (!validate) compiled.set(key, (validate = compileSchema(branch)));
+    if (!validate(item)) return describeErrors(validate.errors ?? [], branch, label).map((p) => p.message).join('; ');
+    const bytes = byteSize(item);
+    return bytes > maxBytes ? `"${label}": must be at most ${maxBytes} bytes (it is ${bytes})` : undefined;
+  };
+  entityChecks.set(sendEntity, check);
+  return check;
+}
+
 export async function runBulk(
   registry: BulkRuntime,
   entities: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
   options: BulkOptions,
 ): Promise<BulkSummary & { stopped?: Envelope }> {
   const connector = registry.connector('customer-io')!;
-  const validate = registry.validator('input', connector, connector.operationsByName.get('send_entity')!);
-  const entitySchema = connector.operationsByName.get('send_entity')!.input_schema;
+  const check = entityCheck(connector.operationsByName.get('send_entity')!);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const packer = new BatchPacker();
   const inFlight = new Set<Promise<void>>();
@@ -103,9 +137,9 @@ export async function runBulk(
     const index = total++;
     if (stopped) { fail({ index, reason: 'not_sent', message: 'not sent: the credentials were rejected' }); continue; }
     const entity = EVENT_ACTIONS.has(String(raw.action)) && raw.type === 'person' && raw.id === undefined ? { ...raw, id: newEventId() } : raw;
-    if (!validate({ entity })) {
-      const problems = describeErrors(validate.errors ?? [], entitySchema, `items[${index}]`).map((p) => p.message.replace(`items[${index}].entity`, `items[${index}]`));
-      fail({ index, reason: 'invalid', message: problems.join('; ') });
+    const problem = check(entity, `items[${index}]`);
+    if (problem) {
+      fail({ index, reason: 'invalid', message: problem });
       continue;
     }
     // The entity schema already refused anything of 32 KB or more (maxBytes); this size packs it.

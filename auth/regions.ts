@@ -11,10 +11,6 @@ const table = readJsonFile<RegionTable>(join(packageRoot(), 'auth', 'regions.jso
 
 export const REGIONS: readonly Region[] = ['us', 'eu'];
 
-export function isRegion(value: unknown): value is Region {
-  return typeof value === 'string' && (REGIONS as readonly string[]).includes(value);
-}
-
 export function regionBaseUrls(api: ApiName): Record<Region, string> {
   return { ...table[api] };
 }

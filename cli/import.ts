@@ -447,7 +447,6 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
   // so a batch of n entities is always the first n items not yet batched.
   const tracked: BulkRuntime = {
     connector: (name) => registry.connector(name),
-    validator: (...args) => registry.validator(...args),
     async execute(call) {
       const size = Array.isArray(call.input?.batch) ? call.input.batch.length : 0;
       const batch = unbatched.splice(0, size);

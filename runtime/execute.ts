@@ -2,7 +2,7 @@
 // the retry policy → read the answer into the envelope. Never throws for an operation's failure.
 import type { Got } from 'got';
 import { authorizationHeader, secretValues, type AuthValues } from '../auth/credentials.js';
-import { isRegion, resolveBase } from '../auth/regions.js';
+import { resolveBase } from '../auth/regions.js';
 import type { CallPlan, PlanContext } from './call-plan.js';
 import { mapOutput, planDataOperation } from './data-operation.js';
 import type { Region } from './definitions.js';
@@ -117,8 +117,7 @@ function convertsInput(operation: LoadedOperation): boolean {
 
 function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): { plan: CallPlan; connector: LoadedConnector; region: Region } {
   const auth = call.auth ?? {};
-  const region = auth.region as Region;
-  if (!isRegion(region)) throw userInputError('"auth.region": must be one of "us", "eu"');
+  const region = auth.region as Region; // the auth schema has already held it to us / eu
   let base;
   try {
     base = resolveBase(connector.api, region, call.options?.origin);
@@ -286,7 +285,6 @@ export async function executeOperation(runtime: Runtime, call: ExecuteRequest): 
     if (handler && 'run' in handler) {
       return await handler.run(input, call, {
         connector: (name) => runtime.connector(name),
-        validator: (kind, c, op) => runtime.validator(kind, c, op),
         execute: (next) => executeOperation(runtime, next),
       });
     }

@@ -44,8 +44,8 @@ export interface BulkOptions {
 
 const EVENT_ACTIONS = new Set(['event', 'page', 'screen']);
 
-/** What bulk sending needs from a registry: its definitions, validators and execute(). */
-export type BulkRuntime = Pick<Runtime, 'connector' | 'validator'> & { execute(call: ExecuteRequest): Promise<Envelope> };
+/** What bulk sending needs from a registry: its definitions and execute(). */
+export type BulkRuntime = Pick<Runtime, 'connector'> & { execute(call: ExecuteRequest): Promise<Envelope> };
 
 type EntityCheck = (entity: Record<string, unknown>, label: string) => string | undefined;
 const entityChecks = new WeakMap<object, EntityCheck>();

@@ -150,7 +150,7 @@ export const rawHttpRequest: OperationHandler = {
       sendCredentials: true,
       safeToRepeat: isSafeToRepeat(input.method, false, false),
       readOutput: (answer) => ({ response: responseOf(answer, input) }),
-      failureDetails: (answer) => ({ response: responseOf({ ...answer }, { ...input, parse_response: 'true' }) }),
+      failureDetails: (answer) => ({ response: responseOf(answer, { ...input, parse_response: 'true' }) }),
     };
   },
 };

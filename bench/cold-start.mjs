@@ -1,8 +1,9 @@
-// Run in a fresh process by bench/run.ts: load the package, describe every connector, execute
-// the first operation against the bench server, and report the times and the RSS.
+// Run in a fresh process by bench/run.ts: load the package as a host does (its published entry,
+// dist/runtime.bundle.js), describe every connector, execute the first operation against the
+// bench server, and report the times and the RSS.
 const origin = process.argv[2];
 const t0 = performance.now();
-const { loadConnectors } = await import('../dist/runtime/index.js');
+const { loadConnectors } = await import('customerio-tray-connectors');
 const registry = await loadConnectors({ rateLimiter: false });
 const loaded = performance.now();
 for (const { name } of registry.list()) registry.describe(name);

@@ -4,8 +4,9 @@ import type { BodyMapping, HttpMapping, HttpMethod, IdentifierChoice } from './d
 import { userInputError } from './envelope.js';
 import { addEventIds } from './event-ids.js';
 import { fillPath, queryString, templateParams } from './path-template.js';
-import { byteSize } from './schema-keywords.js';
+import { byteSize } from './byte-size.js';
 import type { ResolvedBase } from '../auth/regions.js';
+import { isFormData } from './form-data.js';
 
 export interface PreparedRequest {
   method: HttpMethod;
@@ -140,7 +141,7 @@ export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase
 
   const headers: Record<string, string> = { accept: 'application/json', ...(http.headers ?? {}) };
   if (body === undefined) return { method: http.method, url, headers };
-  if (body instanceof FormData) return { method: http.method, url, headers, body }; // got sets the boundary
+  if (isFormData(body)) return { method: http.method, url, headers, body }; // got sets the boundary
 
   if (http.max_body_properties !== undefined && body !== null && typeof body === 'object' && Object.keys(body).length > http.max_body_properties) {
     throw userInputError(

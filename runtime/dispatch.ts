@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { PreparedRequest } from './build-request.js';
 import type { HttpAnswer } from './error-mapping.js';
+import { isFormData } from './form-data.js';
 
 export class TransportError extends Error {
   constructor(
@@ -64,7 +65,7 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
   const body =
     request.json !== undefined ? request.json
     : request.body === undefined ? undefined
-    : request.body instanceof FormData || typeof request.body === 'string' ? request.body
+    : isFormData(request.body) || typeof request.body === 'string' ? request.body
     : JSON.stringify(request.body);
   let tooLarge = false;
   let answeredStatus: number | undefined;

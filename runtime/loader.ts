@@ -1,9 +1,11 @@
 // Reads connector.manifest.json and every connector folder it lists into memory, with each
-// schema bundled (self-contained) so hosts and the validator see the same thing.
+// schema bundled (self-contained) so hosts and the validator see the same thing. The build keeps
+// the result in dist/definitions.json, which is used while the sources are unchanged.
 import { dirname, join, resolve } from 'node:path';
 import type { ConnectorFile, JsonSchema, OperationFile } from './definitions.js';
 import { packageRoot } from './package-root.js';
-import { clearFileCache, loadBundledSchema, readJsonFile } from './schema-bundle.js';
+import { loadPrebuilt } from './prebuilt-definitions.js';
+import { clearFileCache, filesRead, loadBundledSchema, readJsonFile } from './schema-bundle.js';
 
 export { packageRoot };
 
@@ -63,9 +65,16 @@ export function loadConnectorFolder(folder: string): LoadedConnector {
   return { ...connector, folder, auth_schema: loadBundledSchema(join(folder, 'auth.schema.json')), operationsByName };
 }
 
-export function loadManifest(root: string = packageRoot()): LoadedConnector[] {
+/** The definitions read and bundled from their sources, with every file that went into them. */
+export function loadSources(root: string = packageRoot()): { connectors: LoadedConnector[]; files: string[] } {
+  clearFileCache();
   const manifest = readJsonFile<Manifest>(join(root, 'connector.manifest.json'));
   const connectors = manifest.connectors.map((folder) => loadConnectorFolder(resolve(root, folder)));
+  const files = filesRead();
   clearFileCache();
-  return connectors;
+  return { connectors, files };
+}
+
+export function loadManifest(root: string = packageRoot()): LoadedConnector[] {
+  return loadPrebuilt(root) ?? loadSources(root).connectors;
 }

@@ -1,5 +1,6 @@
 // Credentials never leave the runtime in anything a person or a log can see.
 import type { ShownRequest } from './envelope.js';
+import { isFormData } from './form-data.js';
 
 export const REDACTED = '[REDACTED]';
 const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
@@ -46,7 +47,7 @@ export function showRequest(
   if (request.json !== undefined && !redact.finds(request.json)) {
     shown.body = request.body; // the JSON as sent holds no secret: show it as is, uncopied
   } else {
-    shown.body = request.body instanceof FormData ? redactValue(Object.fromEntries(request.body.entries()), redact) : redactValue(request.body, redact);
+    shown.body = isFormData(request.body) ? redactValue(Object.fromEntries(request.body.entries()), redact) : redactValue(request.body, redact);
   }
   return shown;
 }

@@ -8,7 +8,7 @@ import type { Envelope } from './envelope.js';
 import { executeOperation, type ExecuteOptions, type ExecuteRequest, type Runtime } from './execute.js';
 import { loadManifest, type LoadedConnector, type LoadedOperation } from './loader.js';
 import { LocalRateLimiter, type RateLimiter } from './rate-limit.js';
-import { compileSchema, type Validator } from './validation.js';
+import { validatorFor, type Validator } from './validation.js';
 
 export interface ConnectorSummary {
   name: string;
@@ -46,7 +46,6 @@ export interface RegistryOptions {
 
 export class Registry implements Runtime {
   private readonly connectors: Map<string, LoadedConnector>;
-  private readonly validators = new Map<string, Validator>();
   private readonly clients = new Map<string, Got>();
   private readonly limiter: RateLimiter | undefined;
 
@@ -123,13 +122,7 @@ export class Registry implements Runtime {
   }
 
   validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): Validator {
-    const key = `${connector.name}:${kind}:${operation?.name ?? ''}`;
-    let validate = this.validators.get(key);
-    if (!validate) {
-      validate = compileSchema(kind === 'auth' ? connector.auth_schema : operation!.input_schema);
-      this.validators.set(key, validate);
-    }
-    return validate;
+    return validatorFor(kind === 'auth' ? connector.auth_schema : operation!.input_schema);
   }
 
   client(connector: LoadedConnector): Got {

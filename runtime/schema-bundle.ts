@@ -12,6 +12,11 @@ export function clearFileCache(): void {
   fileCache.clear();
 }
 
+/** The files read since the cache was last cleared. */
+export function filesRead(): string[] {
+  return [...fileCache.keys()];
+}
+
 export function readJsonFile<T = unknown>(file: string): T {
   let parsed = fileCache.get(file);
   if (parsed === undefined) {

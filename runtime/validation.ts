@@ -1,11 +1,10 @@
 // Compiles input schemas once and turns ajv's errors into sentences that name the field,
 // the rule and what is allowed: `"input.identifier": must be at most 150 bytes (it is 163)`.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { JsonSchema } from './definitions.js';
+import { precompiledValidator, schemaKey } from './precompiled-validators.js';
 import { registerSchemaKeywords } from './schema-keywords.js';
-
-const addFormats = addFormatsModule.default;
 
 export interface FieldProblem {
   /** Where the problem is, as a person reads it: `input.device.platform`. */
@@ -15,8 +14,14 @@ export interface FieldProblem {
   message: string;
 }
 
-export function createAjv(allErrors = true): Ajv {
-  const ajv = new Ajv({ strict: true, allErrors, allowUnionTypes: true });
+// ajv is loaded on first need: a process whose validators were all precompiled at build time
+// only loads it to explain invalid input.
+const require = createRequire(import.meta.url);
+
+export function createAjv(allErrors = true, options: Options = {}): Ajv {
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  const ajv = new AjvClass({ strict: true, allErrors, allowUnionTypes: true, ...options });
   addFormats(ajv);
   return registerSchemaKeywords(ajv);
 }
@@ -25,8 +30,10 @@ export function createAjv(allErrors = true): Ajv {
 // problem answers it several times faster (a oneOf of many branches gives up on each branch at
 // once). Only input found invalid is run again, by a validator that collects every problem for
 // the message; that one is compiled the first time it is needed.
-const firstErrorAjv = createAjv(false);
-const allErrorsAjv = createAjv(true);
+let firstErrorAjv: Ajv | undefined;
+let allErrorsAjv: Ajv | undefined;
+const quickCompile = (schema: JsonSchema) => (firstErrorAjv ??= createAjv(false)).compile(schema);
+const thoroughCompile = (schema: JsonSchema) => (allErrorsAjv ??= createAjv(true)).compile(schema);
 
 export interface Validator {
   (data: unknown): boolean;
@@ -34,20 +41,45 @@ export interface Validator {
   schema: JsonSchema;
 }
 
-export function compileSchema(schema: JsonSchema): Validator {
-  const quick = firstErrorAjv.compile(schema);
+function twoTier(schema: JsonSchema, quick: ValidateFunction): Validator {
   let thorough: ValidateFunction | undefined;
   const validate = ((data: unknown) => {
     if (quick(data)) {
       validate.errors = null;
       return true;
     }
-    thorough ??= allErrorsAjv.compile(schema);
+    thorough ??= thoroughCompile(schema);
     thorough(data);
     validate.errors = thorough.errors ?? quick.errors;
     return false;
   }) as Validator;
   validate.schema = schema;
+  return validate;
+}
+
+/** A validator compiled now, by ajv (definition checks, tests, schemas outside the package). */
+export function compileSchema(schema: JsonSchema): Validator {
+  return twoTier(schema, quickCompile(schema));
+}
+
+const bySchema = new WeakMap<JsonSchema, Validator>();
+const byContent = new Map<string, Validator>();
+
+/**
+ * The validator for a schema the runtime checks input against: one per distinct schema (a Beta
+ * operation and its App twin share one), taken from the build's precompiled validators when the
+ * schema is unchanged since the build, compiled by ajv otherwise.
+ */
+export function validatorFor(schema: JsonSchema): Validator {
+  let validate = bySchema.get(schema);
+  if (validate) return validate;
+  const key = schemaKey(schema);
+  validate = byContent.get(key);
+  if (!validate) {
+    validate = twoTier(schema, precompiledValidator(key) ?? quickCompile(schema));
+    byContent.set(key, validate);
+  }
+  bySchema.set(schema, validate);
   return validate;
 }
 
@@ -104,6 +136,8 @@ function sentence(error: ErrorObject, schema: JsonSchema): string {
       return p.limit === 1 ? 'must not be empty' : `must be at least ${p.limit} characters`;
     case 'maxLength':
       return `must be at most ${p.limit} characters`;
+    case 'maxBytes':
+      return `must be at most ${p.limit} bytes (it is ${p.size})`;
     case 'minItems':
       return `must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}`;
     case 'maxItems':

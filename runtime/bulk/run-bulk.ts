@@ -7,8 +7,8 @@ import type { AuthValues } from '../../auth/credentials.js';
 import type { Envelope } from '../envelope.js';
 import { newEventId } from '../event-ids.js';
 import type { ExecuteOptions, ExecuteRequest, Runtime } from '../execute.js';
-import { byteSize } from '../schema-keywords.js';
-import { compileSchema, describeErrors, type Validator } from '../validation.js';
+import { byteSize } from '../byte-size.js';
+import { describeErrors, validatorFor } from '../validation.js';
 import type { JsonSchema } from '../definitions.js';
 import type { LoadedOperation } from '../loader.js';
 import { BatchPacker, type Batch, type PackedItem } from './pack.js';
@@ -58,26 +58,33 @@ const entityChecks = new WeakMap<object, EntityCheck>();
 function entityCheck(sendEntity: LoadedOperation): EntityCheck {
   let check = entityChecks.get(sendEntity);
   if (check) return check;
-  const entity = (sendEntity.input_schema.properties as Record<string, JsonSchema>).entity!;
-  const branches = new Map<string, JsonSchema>();
-  for (const branch of entity.oneOf as JsonSchema[]) {
-    const props = branch.properties as Record<string, { const: string }>;
-    branches.set(`${props.type!.const}:${props.action!.const}`, branch);
-  }
-  const compiled = new Map<string, Validator>();
-  const maxBytes = Number(entity.maxBytes);
+  const branches = entityBranches(sendEntity);
+  const maxBytes = Number(entitySchema(sendEntity).maxBytes);
   check = (item, label) => {
     const key = `${String(item.type)}:${String(item.action)}`;
     const branch = branches.get(key);
     if (!branch) return `"${label}": type and action must be one of ${[...branches.keys()].join(', ')}`;
-    let validate = compiled.get(key);
-    if (!validate) compiled.set(key, (validate = compileSchema(branch)));
+    const validate = validatorFor(branch);
     if (!validate(item)) return describeErrors(validate.errors ?? [], branch, label).map((p) => p.message).join('; ');
     const bytes = byteSize(item);
     return bytes > maxBytes ? `"${label}": must be at most ${maxBytes} bytes (it is ${bytes})` : undefined;
   };
   entityChecks.set(sendEntity, check);
   return check;
+}
+
+function entitySchema(sendEntity: LoadedOperation): JsonSchema {
+  return (sendEntity.input_schema.properties as Record<string, JsonSchema>).entity!;
+}
+
+/** send_entity's `entity` choices by `type:action` (the build precompiles their validators too). */
+export function entityBranches(sendEntity: LoadedOperation): Map<string, JsonSchema> {
+  const branches = new Map<string, JsonSchema>();
+  for (const branch of entitySchema(sendEntity).oneOf as JsonSchema[]) {
+    const props = branch.properties as Record<string, { const: string }>;
+    branches.set(`${props.type!.const}:${props.action!.const}`, branch);
+  }
+  return branches;
 }
 
 export async function runBulk(

@@ -14,9 +14,8 @@ export function authorizationHeader(scheme: AuthScheme, auth: AuthValues): strin
 }
 
 /** Every string that would reveal a credential: the secret itself and the header made from it. */
-export function secretValues(scheme: AuthScheme, auth: AuthValues): string[] {
+export function secretValues(scheme: AuthScheme, auth: AuthValues, header: string = authorizationHeader(scheme, auth)): string[] {
   const secretFields = scheme.scheme === 'basic' ? [scheme.password] : [scheme.token];
   const values = secretFields.map((field) => auth[field]).filter((v): v is string => typeof v === 'string' && v.length > 0);
-  const header = authorizationHeader(scheme, auth);
   return [...values, header, header.replace(/^\w+ /, '')];
 }

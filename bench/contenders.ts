@@ -4,7 +4,8 @@
 import got from 'got';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { loadConnectors } from '../runtime/index.js';
+// The package as a host loads it: its published entry (dist/runtime.bundle.js, built by npm run bench).
+import { loadConnectors } from 'customerio-tray-connectors';
 
 const SITE = 'site-bench';
 const TRACK_KEY = 'key-bench';

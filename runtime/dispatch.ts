@@ -67,45 +67,46 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
     : request.body === undefined ? undefined
     : isFormData(request.body) || typeof request.body === 'string' ? request.body
     : JSON.stringify(request.body);
-  let tooLarge = false;
-  let answeredStatus: number | undefined;
+  let stoppedBy: 'timeout' | 'too_large' | undefined;
+  const pending = client(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: body as string | FormData | undefined,
+    ...(options.signal ? { signal: options.signal } : {}),
+    // Only a path with a dot segment needs to bypass URL normalisation.
+    ...(hasDotSegment(request.url) ? { request: requestWithRawPath(rawPathOf(request.url)) as never } : {}),
+  });
+  const stop = (reason: 'timeout' | 'too_large') => {
+    stoppedBy ??= reason;
+    pending.cancel();
+  };
+  // One timer for the whole attempt (connection, upload, answer), rather than got's timeout
+  // option, whose per-phase timers and socket listeners cost more than the rest of a call.
+  const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
+  // Refuse an oversized answer as soon as it shows (got reports the declared length, then the
+  // bytes so far), rather than buffering it whole.
+  pending.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+    if ((progress.total ?? 0) > options.maxResponseBytes || progress.transferred > options.maxResponseBytes) stop('too_large');
+  });
   try {
-    const pending = client(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: body as string | FormData | undefined,
-      timeout: { request: options.timeoutMs },
-      signal: options.signal,
-      // Only a path with a dot segment needs to bypass URL normalisation.
-      ...(hasDotSegment(request.url) ? { request: requestWithRawPath(rawPathOf(request.url)) as never } : {}),
-    });
-    // Refuse an oversized answer as soon as it shows (declared length or bytes so far),
-    // rather than buffering it whole.
-    const refuse = () => {
-      tooLarge = true;
-      pending.cancel();
-    };
-    pending.on('response', (res: http.IncomingMessage) => {
-      answeredStatus = res.statusCode;
-      if (Number(res.headers['content-length'] ?? 0) > options.maxResponseBytes) refuse();
-    });
-    pending.on('downloadProgress', (progress: { transferred: number }) => {
-      if (progress.transferred > options.maxResponseBytes) refuse();
-    });
     const response = await pending;
     const bytes = response.body as unknown as Buffer;
     return { status: response.statusCode, headers: response.headers, text: bytes.toString('utf8'), bytes };
   } catch (error) {
-    if (tooLarge) {
+    // The status Customer.io had answered with, when the failure came after its answer began.
+    const answeredStatus = (error as RequestError).response?.statusCode;
+    if (stoppedBy === 'too_large') {
       const accepted = answeredStatus && answeredStatus < 300 ? `Customer.io answered ${answeredStatus} (the request was accepted), but its` : "Customer.io's";
       throw new TransportError(`${accepted} answer is larger than the ${options.maxResponseBytes}-byte limit`, 'too_large', undefined, answeredStatus);
     }
-    if (error instanceof TimeoutError) {
-      throw new TransportError(`no answer from Customer.io within ${options.timeoutMs} ms`, 'timeout', error.code);
+    if (stoppedBy === 'timeout' || error instanceof TimeoutError) {
+      throw new TransportError(`no answer from Customer.io within ${options.timeoutMs} ms`, 'timeout', 'ETIMEDOUT');
     }
     if (options.signal?.aborted) throw new TransportError('the call was cancelled', 'aborted');
     const code = error instanceof RequestError ? error.code : undefined;
     const what = answeredStatus ? `the answer from Customer.io (status ${answeredStatus}) broke off` : 'could not reach Customer.io';
     throw new TransportError(`${what} (${code ?? (error as Error).message})`, 'network', code, answeredStatus);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,12 +1,30 @@
 // Gives every event a ULID `id` unless the user set one. Customer.io ignores a repeated event id,
 // so a retried request can never record the same event twice.
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { EventIdPlacement } from './definitions.js';
 
 const V2_EVENT_ACTIONS = new Set(['event', 'page', 'screen']);
 
+/**
+ * ulid's default random source asks the system for one byte per character: sixteen calls into
+ * the crypto module for each new millisecond, which cost more than the rest of a call. The same
+ * source (Node's CSPRNG) read 4 KB at a time gives the same randomness for a fraction of that.
+ */
+function pooledRandom(): () => number {
+  const pool = Buffer.alloc(4096);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    return pool[next++]! / 256;
+  };
+}
+
 /** One generator for the process: the plain ulid() re-detects its random source on every call (slow). */
-export const newEventId: () => string = monotonicFactory();
+export const newEventId: () => string = monotonicFactory(pooledRandom());
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

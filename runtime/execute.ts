@@ -100,9 +100,47 @@ function findTarget(runtime: Runtime, call: ExecuteRequest): Target {
 function validatedInput(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest): Record<string, unknown> {
   validateOrThrow(runtime.validator('auth', connector), call.auth ?? {}, connector.auth_schema, 'auth');
   // Only a schema with Unix-time fields changes the input while validating; the others read it.
-  const input = convertsInput(operation) ? structuredClone(call.input ?? {}) : (call.input ?? {});
+  const input = convertsInput(operation) ? copyOfInput(call.input ?? {}) : (call.input ?? {});
   validateOrThrow(runtime.validator('input', connector, operation), input, operation.input_schema, 'input');
   return input;
+}
+
+/**
+ * A copy of the input deep enough for validation to write converted values into it: the
+ * caller's input stays as it was. Plain objects and lists (what a host sends) are copied here,
+ * several times faster than structuredClone; anything else in the input (a Date, a class
+ * instance) sends the whole input through structuredClone, which copies those faithfully.
+ */
+function copyOfInput(input: Record<string, unknown>): Record<string, unknown> {
+  const copy = copyOfPlainData(input);
+  return copy === NOT_PLAIN ? structuredClone(input) : (copy as Record<string, unknown>);
+}
+
+const NOT_PLAIN = Symbol('not plain data');
+
+function copyOfPlainData(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue; // keep holes as holes
+      const item = copyOfPlainData(value[i]);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      copy[i] = item;
+    }
+    return copy;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyOfPlainData((value as Record<string, unknown>)[key]);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    // defineProperty, so a key named __proto__ stays a plain field of the copy.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
 }
 
 const convertingOperations = new WeakMap<LoadedOperation, boolean>();
@@ -115,7 +153,13 @@ function convertsInput(operation: LoadedOperation): boolean {
   return converts;
 }
 
-function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): { plan: CallPlan; connector: LoadedConnector; region: Region } {
+/** A call's credentials as they are sent, and the redactor that hides them (made once per call). */
+interface CallSecrets {
+  authorization: string;
+  redact: Redactor;
+}
+
+function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest, input: Record<string, unknown>, { authorization, redact }: CallSecrets): { plan: CallPlan; connector: LoadedConnector; region: Region } {
   const auth = call.auth ?? {};
   const region = auth.region as Region; // the auth schema has already held it to us / eu
   let base;
@@ -135,12 +179,12 @@ function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteR
     throw userInputError(`"input": ${(error as Error).message}`);
   }
   if (callPlan.sendCredentials) {
-    callPlan.request.headers.authorization = authorizationHeader(connector.auth, auth);
+    callPlan.request.headers.authorization = authorization;
   }
   return { plan: callPlan, connector, region };
 }
 
-async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared: { plan: CallPlan; connector: LoadedConnector; region: Region }, shown: ShownRequest, redact: Redactor): Promise<Envelope> {
+async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared: { plan: CallPlan; connector: LoadedConnector; region: Region }, shown: ShownRequest, { redact }: CallSecrets): Promise<Envelope> {
   const { plan: callPlan, connector, region } = prepared;
   const options = call.options ?? {};
   const onEvent = options.onEvent;
@@ -237,15 +281,15 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
 }
 
 /** One request (one page), from a validated input to an envelope holding the raw answer. */
-async function executeOnce(runtime: Runtime, target: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): Promise<Envelope> {
-  const prepared = plan(runtime, target, call, input, redact);
-  const shown = showRequest(prepared.plan.request, redact);
+async function executeOnce(runtime: Runtime, target: Target, call: ExecuteRequest, input: Record<string, unknown>, secrets: CallSecrets): Promise<Envelope> {
+  const prepared = plan(runtime, target, call, input, secrets);
+  const shown = showRequest(prepared.plan.request, secrets.redact);
   if (call.options?.dryRun) return { ok: true, request: shown };
-  return sendWithRetries(runtime, call, prepared, shown, redact);
+  return sendWithRetries(runtime, call, prepared, shown, secrets);
 }
 
 /** Every page of a list, joined; a failing page fails the call and says how far it got. */
-async function executeAllPages(runtime: Runtime, target: Target, call: ExecuteRequest, input: Record<string, unknown>, redact: Redactor): Promise<Envelope> {
+async function executeAllPages(runtime: Runtime, target: Target, call: ExecuteRequest, input: Record<string, unknown>, secrets: CallSecrets): Promise<Envelope> {
   const pagination = target.operation.pagination!;
   const maxItems = Number(input.max_items ?? DEFAULT_MAX_ITEMS);
   let pageInput: Record<string, unknown> | undefined = firstPageInput(pagination, withoutPagingControls(input), maxItems);
@@ -255,7 +299,7 @@ async function executeAllPages(runtime: Runtime, target: Target, call: ExecuteRe
   let collected = 0;
   const started = performance.now();
   while (pageInput) {
-    const page = await executeOnce(runtime, target, call, pageInput, redact);
+    const page = await executeOnce(runtime, target, call, pageInput, secrets);
     if (!page.ok || !('output' in page)) {
       if (page.ok) return page; // dry run: the first page's request
       return { ...page, error: { ...page.error, details: { ...(page.error.details as object | undefined), pages_fetched: pages.length } } };
@@ -276,7 +320,9 @@ async function executeAllPages(runtime: Runtime, target: Target, call: ExecuteRe
 
 export async function executeOperation(runtime: Runtime, call: ExecuteRequest): Promise<Envelope> {
   const connector = runtime.connector(call.connector);
-  const redact = makeRedactor(connector ? secretValues(connector.auth, call.auth ?? {}) : []);
+  const authorization = connector ? authorizationHeader(connector.auth, call.auth ?? {}) : '';
+  const redact = makeRedactor(connector ? secretValues(connector.auth, call.auth ?? {}, authorization) : []);
+  const secrets: CallSecrets = { authorization, redact };
   try {
     const target = findTarget(runtime, call);
     const input = validatedInput(runtime, target, call);
@@ -289,8 +335,8 @@ export async function executeOperation(runtime: Runtime, call: ExecuteRequest): 
       });
     }
     const result = wantsAllPages(operation.pagination, input)
-      ? await executeAllPages(runtime, target, call, input, redact)
-      : await executeOnce(runtime, target, call, operation.pagination ? withoutPagingControls(input) : input, redact);
+      ? await executeAllPages(runtime, target, call, input, secrets)
+      : await executeOnce(runtime, target, call, operation.pagination ? withoutPagingControls(input) : input, secrets);
     if (result.ok && 'output' in result && !operation.handler) {
       return { ...result, output: mapOutput(operation.response, result.output, input) };
     }

@@ -591,15 +591,17 @@ describe('8. oversized answers (maxResponseBytes 1000)', () => {
     const r = await call(fake, GET, { maxResponseBytes: 1_000, retry: { maxAttempts: 3 } });
     await expectRequests(fake, 1, `oversized answer (${label})`, 'GET get_account_region', r);
     const { error } = failureOf(r.result);
-    expect(error).toMatchObject({ code: 'connector_error', retryable: false });
-    expect(error.message).toBe("Customer.io's answer is larger than the 1000-byte limit; ask for less (a smaller page or a filter), or raise maxResponseBytes");
+    expect(error).toMatchObject({ code: 'connector_error', retryable: false, status_code: 200 });
+    expect(error.message).toBe('Customer.io answered 200 (the request was accepted), but its answer is larger than the 1000-byte limit; ask for less (a smaller page or a filter), or raise maxResponseBytes');
   });
 
   it('an oversized answer to send_transactional_email: one request', async () => {
     const fake = await startServer(cases[1][1]);
     const r = await call(fake, SEND, { maxResponseBytes: 1_000 });
     await expectRequests(fake, 1, 'oversized answer (chunked)', 'send_transactional_email', r);
-    expect(failureOf(r.result).error).toMatchObject({ code: 'connector_error', retryable: false });
+    // The status is known before the body is read: the person learns the send went through.
+    expect(failureOf(r.result).error).toMatchObject({ code: 'connector_error', retryable: false, status_code: 200 });
+    expect(failureOf(r.result).error.message).toMatch(/^Customer\.io answered 200 \(the request was accepted\), but its answer is larger than the 1000-byte limit/);
   });
 
   it('an answer just under the limit passes', async () => {

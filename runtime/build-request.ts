@@ -21,11 +21,12 @@ export interface PreparedRequest {
 
 type Input = Record<string, unknown>;
 
-function restBody(input: Input, used: Set<string>, mapping: Extract<BodyMapping, { mode: 'rest' }>, formFields: ReadonlySet<string>): Input {
+function restBody(input: Input, used: ReadonlySet<string>, mapping: Extract<BodyMapping, { mode: 'rest' }>, formFields: ReadonlySet<string>): Input {
   const body: Input = {};
-  const spread = new Set(mapping.spread ?? []);
-  for (const [key, value] of Object.entries(input)) {
-    if (!used.has(key) && !spread.has(key) && value !== undefined) body[key] = value;
+  const spread = mapping.spread ?? [];
+  for (const key of Object.keys(input)) {
+    const value = input[key];
+    if (value !== undefined && !used.has(key) && !spread.includes(key)) body[key] = value;
   }
   for (const key of spread) {
     const values = input[key];
@@ -42,11 +43,12 @@ function restBody(input: Input, used: Set<string>, mapping: Extract<BodyMapping,
       if (Object.hasOwn(body, name)) {
         throw userInputError(`"input.${key}.${name}": is given twice; set it in one place only`, [{ field: `input.${key}.${name}`, rule: 'unique' }]);
       }
-      // defineProperty, so that names such as __proto__ stay plain attributes.
-      Object.defineProperty(body, name, { value, enumerable: true, writable: true, configurable: true });
+      // defineProperty for __proto__, so that it stays a plain attribute.
+      if (name === '__proto__') Object.defineProperty(body, name, { value, enumerable: true, writable: true, configurable: true });
+      else body[name] = value;
     }
   }
-  return { ...body, ...(mapping.set ?? {}) };
+  return mapping.set ? { ...body, ...mapping.set } : body;
 }
 
 const OMIT = Symbol('omit');
@@ -67,7 +69,7 @@ function fillTemplate(template: unknown, input: Input): unknown {
   return filled;
 }
 
-function multipartBody(mapping: Extract<BodyMapping, { mode: 'multipart' }>, input: Input, used: Set<string>): FormData {
+function multipartBody(mapping: Extract<BodyMapping, { mode: 'multipart' }>, input: Input, used: ReadonlySet<string>): FormData {
   const form = new FormData();
   const fileInputs = new Set(Object.values(mapping.files).flatMap((f) => [f.content, f.filename, ...(f.content_type ? [f.content_type] : [])]));
   for (const [field, file] of Object.entries(mapping.files)) {
@@ -82,7 +84,7 @@ function multipartBody(mapping: Extract<BodyMapping, { mode: 'multipart' }>, inp
   return form;
 }
 
-function bodyFrom(mapping: BodyMapping, input: Input, used: Set<string>, formFields: ReadonlySet<string>): unknown {
+function bodyFrom(mapping: BodyMapping, input: Input, used: ReadonlySet<string>, formFields: ReadonlySet<string>): unknown {
   switch (mapping.mode) {
     case 'multipart':
       return multipartBody(mapping, input, used);
@@ -118,19 +120,35 @@ function identifierValues(choice: IdentifierChoice | undefined, input: Input): I
 /** Longest URL sent: servers refuse longer ones (often by resetting the connection). */
 export const MAX_URL_LENGTH = 8000;
 
+/** Which inputs an http mapping puts in the path and the query: worked out once per mapping. */
+interface RequestLayout {
+  queryKeys: string[];
+  /** Inputs that go to the path or query (or pick the identifier), so not to the body. */
+  used: ReadonlySet<string>;
+}
+
+const layouts = new WeakMap<HttpMapping, RequestLayout>();
+function layoutOf(http: HttpMapping): RequestLayout {
+  let layout = layouts.get(http);
+  if (!layout) {
+    const queryKeys = [...(http.query ?? []), ...(http.identifier?.type_query ? [http.identifier.type_query] : [])];
+    layout = { queryKeys, used: new Set([...templateParams(http.path), ...queryKeys, ...(http.identifier ? [http.identifier.input] : [])]) };
+    layouts.set(http, layout);
+  }
+  return layout;
+}
+
 /**
  * `formFields`: the names of the input form's fields; free-form entries spread into the body may
  * not use them (a custom attribute named `_timestamp` would skip that field's own rules).
  */
 export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase, formFields: ReadonlySet<string> = new Set()): PreparedRequest {
-  const values = { ...input, ...identifierValues(http.identifier, input) };
-  const pathKeys = templateParams(http.path);
-  const queryKeys = [...(http.query ?? []), ...(http.identifier?.type_query ? [http.identifier.type_query] : [])];
-  const used = new Set([...pathKeys, ...queryKeys, ...(http.identifier ? [http.identifier.input] : [])]);
+  const values = http.identifier ? { ...input, ...identifierValues(http.identifier, input) } : input;
+  const { queryKeys, used } = layoutOf(http);
 
   const path = fillPath(http.path, values);
   const prefix = http.base === 'origin' ? '' : base.prefix;
-  const query = queryString(queryKeys.map((key) => [key, values[key]]));
+  const query = queryKeys.length ? queryString(queryKeys.map((key) => [key, values[key]])) : '';
   const url = `${base.origin}${prefix}${path}${query}`;
   if (url.length > MAX_URL_LENGTH) {
     throw userInputError(`"input": the request URL would be ${url.length} characters; at most ${MAX_URL_LENGTH} are sent (shorten the identifiers or filters)`, [{ field: 'input', rule: 'max_url_length' }]);

@@ -338,7 +338,8 @@ export async function executeOperation(runtime: Runtime, call: ExecuteRequest): 
       ? await executeAllPages(runtime, target, call, input, secrets)
       : await executeOnce(runtime, target, call, operation.pagination ? withoutPagingControls(input) : input, secrets);
     if (result.ok && 'output' in result && !operation.handler) {
-      return { ...result, output: mapOutput(operation.response, result.output, input) };
+      const output = mapOutput(operation.response, result.output, input);
+      return output === result.output ? result : { ...result, output };
     }
     return result;
   } catch (error) {

@@ -8,16 +8,8 @@ export function encodePathSegment(value: string): string {
   return /^\.+$/.test(value) ? encoded.replace(/\./g, '%2E') : encoded;
 }
 
-const paramsByTemplate = new Map<string, string[]>();
-
-/** The `{param}` names of a path template (a definition's few templates, each parsed once). */
 export function templateParams(template: string): string[] {
-  let params = paramsByTemplate.get(template);
-  if (!params) {
-    params = [...template.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
-    paramsByTemplate.set(template, params);
-  }
-  return params;
+  return [...template.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
 }
 
 /** Text that cannot be percent-encoded (an unpaired UTF-16 surrogate) is refused, naming its field. */

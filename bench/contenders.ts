@@ -5,7 +5,7 @@ import got from 'got';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 // The package as a host loads it: its published entry (dist/runtime.bundle.js, built by npm run bench).
-import { loadConnectors } from 'customerio-tray-connectors';
+import { loadConnectors, type ExecuteOptions } from 'customerio-tray-connectors';
 
 const SITE = 'site-bench';
 const TRACK_KEY = 'key-bench';
@@ -30,26 +30,40 @@ function wire(scenario: Scenario, i: number): { method: 'PUT' | 'POST'; path: st
   }
 }
 
+/** The scenario as an execute() call, through a registry, with the given options. */
+async function executeCall(scenario: Scenario, options: ExecuteOptions): Promise<Call> {
+  const registry = await loadConnectors({ rateLimiter: false });
+  const track = { connector: 'customer-io', auth: { site_id: SITE, api_key: TRACK_KEY, region: 'us' } };
+  const app = { connector: 'customer-io-app', auth: { api_key: APP_KEY, region: 'us' } };
+  const run = async (request: Parameters<typeof registry.execute>[0]) => {
+    const result = await registry.execute(request);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    return result;
+  };
+  switch (scenario) {
+    case 'create_or_update_customer':
+      return (i) => run({ ...track, operation: scenario, input: { identifier: String(i), email: `p${i}@example.com`, custom_attributes: { plan: 'pro', seats: 5 } }, options });
+    case 'track_custom_event':
+      return (i) => run({ ...track, operation: scenario, input: { identifier: String(i), name: 'purchase', data: { price: 23.45, sku: 'socks' } }, options });
+    case 'send_transactional_email':
+      return (i) => run({ ...app, operation: scenario, input: { identifiers: { id: String(i) }, content: { transactional_message_id: 3 }, message_data: { order: i } }, options });
+  }
+}
+
+/**
+ * The runtime's own cost of a call, in microseconds: execute() as a dry run (validation, request
+ * building, credentials, redaction; nothing sent), sequential calls after a warm-up.
+ */
+export async function runtimeCostMicros(scenario: Scenario, calls = 20_000): Promise<number> {
+  const call = await executeCall(scenario, { dryRun: true });
+  for (let i = 0; i < 5_000; i++) await call(i);
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) await call(i);
+  return ((performance.now() - started) * 1000) / calls;
+}
+
 export const contenders: Record<string, Contender> = {
-  async 'execute()'(scenario, origin) {
-    const registry = await loadConnectors({ rateLimiter: false });
-    const options = { origin, retry: { maxAttempts: 1 } };
-    const track = { connector: 'customer-io', auth: { site_id: SITE, api_key: TRACK_KEY, region: 'us' } };
-    const app = { connector: 'customer-io-app', auth: { api_key: APP_KEY, region: 'us' } };
-    const run = async (request: Parameters<typeof registry.execute>[0]) => {
-      const result = await registry.execute(request);
-      if (!result.ok) throw new Error(JSON.stringify(result.error));
-      return result;
-    };
-    switch (scenario) {
-      case 'create_or_update_customer':
-        return (i) => run({ ...track, operation: scenario, input: { identifier: String(i), email: `p${i}@example.com`, custom_attributes: { plan: 'pro', seats: 5 } }, options });
-      case 'track_custom_event':
-        return (i) => run({ ...track, operation: scenario, input: { identifier: String(i), name: 'purchase', data: { price: 23.45, sku: 'socks' } }, options });
-      case 'send_transactional_email':
-        return (i) => run({ ...app, operation: scenario, input: { identifiers: { id: String(i) }, content: { transactional_message_id: 3 }, message_data: { order: i } }, options });
-    }
-  },
+  'execute()': (scenario, origin) => executeCall(scenario, { origin, retry: { maxAttempts: 1 } }),
 
   async 'bare got'(scenario, origin) {
     const client = got.extend({

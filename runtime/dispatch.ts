@@ -1,7 +1,7 @@
 // Sends one prepared request through got and hands back status, headers and body (bytes and text). One got
 // instance (with keep-alive agents) per connector. got's own retries and redirects are off:
 // the retry policy lives in retry.ts, and a redirect could carry credentials to another host.
-import got, { type Got, RequestError, TimeoutError } from 'got';
+import got, { type Got, RequestError } from 'got';
 import http from 'node:http';
 import https from 'node:https';
 import type { PreparedRequest } from './build-request.js';
@@ -99,7 +99,7 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
       const accepted = answeredStatus && answeredStatus < 300 ? `Customer.io answered ${answeredStatus} (the request was accepted), but its` : "Customer.io's";
       throw new TransportError(`${accepted} answer is larger than the ${options.maxResponseBytes}-byte limit`, 'too_large', undefined, answeredStatus);
     }
-    if (stoppedBy === 'timeout' || error instanceof TimeoutError) {
+    if (stoppedBy === 'timeout') {
       throw new TransportError(`no answer from Customer.io within ${options.timeoutMs} ms`, 'timeout', 'ETIMEDOUT');
     }
     if (options.signal?.aborted) throw new TransportError('the call was cancelled', 'aborted');

@@ -1,9 +1,10 @@
 // One call, start to finish: validate → plan the request → (dry run stops here) → send with
 // the retry policy → read the answer into the envelope. Never throws for an operation's failure.
 import type { Got } from 'got';
-import { authorizationHeader, secretValues, type AuthValues } from '../auth/credentials.js';
+import type { AuthValues } from '../auth/credentials.js';
 import { resolveBase } from '../auth/regions.js';
 import type { CallPlan, PlanContext } from './call-plan.js';
+import { callSecrets, type CallSecrets } from './call-secrets.js';
 import { mapOutput, planDataOperation } from './data-operation.js';
 import type { Region } from './definitions.js';
 import { send, TransportError } from './dispatch.js';
@@ -153,12 +154,6 @@ function convertsInput(operation: LoadedOperation): boolean {
   return converts;
 }
 
-/** A call's credentials as they are sent, and the redactor that hides them (made once per call). */
-interface CallSecrets {
-  authorization: string;
-  redact: Redactor;
-}
-
 function plan(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest, input: Record<string, unknown>, { authorization, redact }: CallSecrets): { plan: CallPlan; connector: LoadedConnector; region: Region } {
   const auth = call.auth ?? {};
   const region = auth.region as Region; // the auth schema has already held it to us / eu
@@ -189,7 +184,6 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
   const options = call.options ?? {};
   const onEvent = options.onEvent;
   const emit = onEvent ? (event: RuntimeEvent) => onEvent(redactValue(event, redact)) : undefined;
-  const retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
   const signal = options.signal;
@@ -268,7 +262,7 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
       error.details = { ...(error.details as object | undefined), may_have_been_processed: true, ...reconciliationIds(answer) };
     }
     emit?.({ type: 'failure', operation: call.operation, attempt, code: error.code, message: error.message });
-    const delay = nextDelay(failed, attempt, callPlan.safeToRepeat, waitedForRetries, retry);
+    const delay = nextDelay(failed, attempt, callPlan.safeToRepeat, waitedForRetries, { ...DEFAULT_RETRY, ...(options.retry ?? {}) });
     if (delay === undefined || delay >= remaining()) return failure(redactValue(error, redact), meta());
     emit?.({ type: 'retry', operation: call.operation, attempt, delay_ms: delay });
     try {
@@ -320,9 +314,8 @@ async function executeAllPages(runtime: Runtime, target: Target, call: ExecuteRe
 
 export async function executeOperation(runtime: Runtime, call: ExecuteRequest): Promise<Envelope> {
   const connector = runtime.connector(call.connector);
-  const authorization = connector ? authorizationHeader(connector.auth, call.auth ?? {}) : '';
-  const redact = makeRedactor(connector ? secretValues(connector.auth, call.auth ?? {}, authorization) : []);
-  const secrets: CallSecrets = { authorization, redact };
+  const secrets = connector ? callSecrets(connector.auth, call.auth ?? {}) : { authorization: '', redact: makeRedactor([]) };
+  const { redact } = secrets;
   try {
     const target = findTarget(runtime, call);
     const input = validatedInput(runtime, target, call);

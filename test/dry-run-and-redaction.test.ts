@@ -159,3 +159,23 @@ describe('raw_http_request', () => {
     expect(body).toContain('ada@example.com');
   });
 });
+
+describe('credentials reused across calls', () => {
+  it('follow a change to the same auth object: the new key is sent, and the new one is redacted too', async () => {
+    const registry = await sharedRegistry();
+    const auth: Record<string, string> = { site_id: 'site-test', api_key: 'key-test', region: 'us' };
+    const seen: string[] = [];
+    nock('https://track.customer.io').persist().get('/api/v1/accounts/region').reply(function () {
+      seen.push(String(this.req.headers.authorization));
+      return [500, { meta: { error: `echo ${auth.api_key}` } }];
+    });
+    const first = await registry.execute({ connector: 'customer-io', operation: 'get_account_region', auth, input: {}, options: { retry: FAST_RETRY } });
+    auth.api_key = 'key-test-rotated';
+    const second = await registry.execute({ connector: 'customer-io', operation: 'get_account_region', auth, input: {}, options: { retry: FAST_RETRY } });
+    expect(seen[0]).toBe(`Basic ${Buffer.from('site-test:key-test').toString('base64')}`);
+    expect(seen.at(-1)).toBe(`Basic ${Buffer.from('site-test:key-test-rotated').toString('base64')}`);
+    expect(JSON.stringify(first)).not.toContain('key-test');
+    expect(JSON.stringify(second)).not.toContain('key-test-rotated');
+    nock.cleanAll();
+  });
+});

@@ -4,6 +4,11 @@ import type { AuthScheme } from '../runtime/definitions.js';
 
 export type AuthValues = Record<string, unknown>;
 
+/** The values of the fields a scheme builds its header from, in a fixed order. */
+export function credentialValues(scheme: AuthScheme, auth: AuthValues): unknown[] {
+  return scheme.scheme === 'basic' ? [auth[scheme.username], auth[scheme.password]] : [auth[scheme.token]];
+}
+
 export function authorizationHeader(scheme: AuthScheme, auth: AuthValues): string {
   if (scheme.scheme === 'basic') {
     const user = String(auth[scheme.username] ?? '');
@@ -13,8 +18,8 @@ export function authorizationHeader(scheme: AuthScheme, auth: AuthValues): strin
   return `Bearer ${String(auth[scheme.token] ?? '')}`;
 }
 
-/** Every string that would reveal a credential: the secret itself and the header made from it. */
-export function secretValues(scheme: AuthScheme, auth: AuthValues, header: string = authorizationHeader(scheme, auth)): string[] {
+/** Every string that would reveal a credential: the secret itself and `header`, the header made from it. */
+export function secretValues(scheme: AuthScheme, auth: AuthValues, header: string): string[] {
   const secretFields = scheme.scheme === 'basic' ? [scheme.password] : [scheme.token];
   const values = secretFields.map((field) => auth[field]).filter((v): v is string => typeof v === 'string' && v.length > 0);
   return [...values, header, header.replace(/^\w+ /, '')];

@@ -10,6 +10,8 @@ import { packageRoot } from '../runtime/loader.js';
 import { contenders, runtimeCostMicros, SCENARIOS } from './contenders.js';
 import { startBenchServer } from './server.js';
 
+const run = promisify(execFile);
+
 const LATENCY_CALLS = Number(process.env.BENCH_LATENCY_CALLS ?? 1000);
 const THROUGHPUT_CALLS = Number(process.env.BENCH_THROUGHPUT_CALLS ?? 2500);
 const CONCURRENCY = 64;
@@ -27,7 +29,7 @@ async function measureAll(origin: string): Promise<Row[]> {
     const cpuRounds = new Map<string, number[]>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
-        const { stdout } = await promisify(execFile)(
+        const { stdout } = await run(
           process.execPath,
           ['--import', 'tsx', join(packageRoot(), 'bench', 'contender-child.ts'), scenario, name, origin, String(LATENCY_CALLS), String(THROUGHPUT_CALLS), String(CONCURRENCY)],
           { encoding: 'utf8' },
@@ -62,7 +64,7 @@ async function measureAll(origin: string): Promise<Row[]> {
 /** A fresh Node process running one of the .mjs probes (asynchronously: the bench server lives in this process). */
 async function child(script: string, args: string[]): Promise<Record<string, number>> {
   const started = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', join(packageRoot(), 'bench', script), ...args], { encoding: 'utf8' });
+  const { stdout } = await run(process.execPath, ['--expose-gc', join(packageRoot(), 'bench', script), ...args], { encoding: 'utf8' });
   return { ...JSON.parse(stdout), wall_ms: performance.now() - started };
 }
 

@@ -7,6 +7,7 @@ import { fillPath, queryString, templateParams } from './path-template.js';
 import { byteSize } from './byte-size.js';
 import type { ResolvedBase } from '../auth/regions.js';
 import { isFormData } from './form-data.js';
+import { setOwn } from './own-property.js';
 
 export interface PreparedRequest {
   method: HttpMethod;
@@ -43,9 +44,7 @@ function restBody(input: Input, used: ReadonlySet<string>, mapping: Extract<Body
       if (Object.hasOwn(body, name)) {
         throw userInputError(`"input.${key}.${name}": is given twice; set it in one place only`, [{ field: `input.${key}.${name}`, rule: 'unique' }]);
       }
-      // defineProperty for __proto__, so that it stays a plain attribute.
-      if (name === '__proto__') Object.defineProperty(body, name, { value, enumerable: true, writable: true, configurable: true });
-      else body[name] = value;
+      setOwn(body, name, value);
     }
   }
   return mapping.set ? { ...body, ...mapping.set } : body;

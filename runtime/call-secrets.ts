@@ -2,7 +2,7 @@
 // every form of the secret out of envelopes and events. Hosts usually pass the same auth object
 // call after call, so both are kept beside that object (in a WeakMap: they go when the host drops
 // it) and reused while its credential fields hold the same values; changed values make new ones.
-import { authorizationHeader, secretValues, type AuthValues } from '../auth/credentials.js';
+import { authorizationHeader, credentialValues, secretValues, type AuthValues } from '../auth/credentials.js';
 import type { AuthScheme } from './definitions.js';
 import { makeRedactor, type Redactor } from './redact.js';
 
@@ -18,10 +18,6 @@ interface Made {
 }
 
 const madeFor = new WeakMap<AuthValues, Made>();
-
-function credentialValues(scheme: AuthScheme, auth: AuthValues): unknown[] {
-  return scheme.scheme === 'basic' ? [auth[scheme.username], auth[scheme.password]] : [auth[scheme.token]];
-}
 
 export function callSecrets(scheme: AuthScheme, auth: AuthValues): CallSecrets {
   const values = credentialValues(scheme, auth);

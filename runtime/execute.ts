@@ -4,6 +4,7 @@ import type { Got } from 'got';
 import type { AuthValues } from '../auth/credentials.js';
 import { resolveBase } from '../auth/regions.js';
 import type { CallPlan, PlanContext } from './call-plan.js';
+import { setOwn } from './own-property.js';
 import { callSecrets, type CallSecrets } from './call-secrets.js';
 import { mapOutput, planDataOperation } from './data-operation.js';
 import type { Region } from './definitions.js';
@@ -137,9 +138,7 @@ function copyOfPlainData(value: unknown): unknown {
   for (const key of Object.keys(value)) {
     const item = copyOfPlainData((value as Record<string, unknown>)[key]);
     if (item === NOT_PLAIN) return NOT_PLAIN;
-    // defineProperty, so a key named __proto__ stays a plain field of the copy.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
+    setOwn(copy, key, item);
   }
   return copy;
 }

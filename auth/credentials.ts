@@ -18,9 +18,16 @@ export function authorizationHeader(scheme: AuthScheme, auth: AuthValues): strin
   return `Bearer ${String(auth[scheme.token] ?? '')}`;
 }
 
-/** Every string that would reveal a credential: the secret itself and `header`, the header made from it. */
+/**
+ * Every string that would reveal a credential: the secret itself, as written in a URL or in JSON
+ * text too, and `header`, the header made from it, with and without its scheme word (a server
+ * that echoes the header, encoded or decoded, must not put the key into an output).
+ */
 export function secretValues(scheme: AuthScheme, auth: AuthValues, header: string): string[] {
   const secretFields = scheme.scheme === 'basic' ? [scheme.password] : [scheme.token];
   const values = secretFields.map((field) => auth[field]).filter((v): v is string => typeof v === 'string' && v.length > 0);
-  return [...values, header, header.replace(/^\w+ /, '')];
+  const forms = values.flatMap((value) => [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
+  const token = header.replace(/^\w+ /, '');
+  const decoded = scheme.scheme === 'basic' ? [Buffer.from(token, 'base64').toString('utf8')] : [];
+  return [...new Set([...forms, header, token, ...decoded])];
 }

@@ -1,6 +1,7 @@
 // What the CLI's commands share: the usage error (exit code 2), JSON arguments given inline or
 // as @file, and credentials read from the environment.
 import { readFileSync } from 'node:fs';
+import { parseJsonObject, type JsonTextError } from './json-text.js';
 
 export class UsageError extends Error {}
 
@@ -12,13 +13,20 @@ export interface CliResult {
 /** A JSON argument given inline or as @path-to-file. */
 export function jsonArgument(value: string | undefined, name: string): Record<string, unknown> {
   if (value === undefined) return {};
-  const text = value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;
+  const fromFile = value.startsWith('@');
+  // Named by where it came from, never by what it holds: it may be a key.
+  const source = fromFile ? `--${name} ${value}` : `--${name} (the value given inline)`;
+  let text: string;
   try {
-    const parsed = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed;
+    text = fromFile ? readFileSync(value.slice(1), 'utf8').replace(/^\uFEFF/, '') : value;
   } catch (error) {
-    throw new UsageError(`--${name} must be a JSON object or @file holding one (${(error as Error).message})`);
+    throw new UsageError(`${source} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  try {
+    return parseJsonObject(text);
+  } catch (error) {
+    const hint = name === 'auth' ? `; it takes JSON such as {"api_key":"…","region":"us"}, @file holding that, or env` : '';
+    throw new UsageError(`${source} ${(error as JsonTextError).message}${hint}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Envelope, ExecuteOptions, Registry, RuntimeEvent } from '../runtime/index.js';
+import { parseJsonObject, type JsonTextError } from '../cli/json-text.js';
 import { operationGroup } from './web/operation-groups.js';
 
 export type Target = 'sandbox' | 'us' | 'eu';
@@ -66,11 +67,10 @@ async function readJsonBody(request: IncomingMessage): Promise<Record<string, un
     chunks.push(chunk as Buffer);
   }
   try {
-    const value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-    return value;
-  } catch {
-    throw new HttpProblem(400, 'the body must be a JSON object');
+    return parseJsonObject(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    // Says where the JSON broke, never what it held: the body carries credentials.
+    throw new HttpProblem(400, `the request body ${(error as JsonTextError).message}`);
   }
 }
 

@@ -8,11 +8,12 @@ import { byteSize } from './byte-size.js';
 import type { ResolvedBase } from '../auth/regions.js';
 import { isFormData } from './form-data.js';
 import { setOwn } from './own-property.js';
+import { ownUrl } from './request-url.js';
 
 export interface PreparedRequest {
   method: HttpMethod;
-  /** Full URL exactly as it goes on the wire (path segments already encoded). */
-  url: string;
+  /** Where the request goes: built on the connector's own origin (request-url.ts), sent as is. */
+  url: URL;
   headers: Record<string, string>;
   /** JSON value for JSON requests; string or FormData for raw bodies; undefined for none. */
   body?: unknown;
@@ -104,20 +105,23 @@ export function defaultBodyMapping(method: HttpMethod): BodyMapping {
   return BODYLESS.has(method) ? { mode: 'none' } : { mode: 'rest' };
 }
 
+/** The kind of identifier picked in a choice (`email` of `{ email: "a@b.c" }`), if any. */
+function pickedKind(choice: IdentifierChoice, input: Input): string | undefined {
+  const picked = input[choice.input] as Record<string, unknown> | undefined;
+  return picked ? Object.keys(picked)[0] : undefined;
+}
+
 /** `{ email: "a@b.c" }` → `{ customer_id: "a@b.c", id_type: "email" }` (values for path and query). */
 function identifierValues(choice: IdentifierChoice | undefined, input: Input): Input {
   if (!choice) return {};
-  const picked = input[choice.input] as Record<string, unknown> | undefined;
-  const [kind, value] = Object.entries(picked ?? {})[0] ?? [];
+  const kind = pickedKind(choice, input);
   if (kind === undefined) return {};
+  const value = (input[choice.input] as Record<string, unknown>)[kind];
   return {
     [choice.path_param]: `${choice.prefixes?.[kind] ?? ''}${String(value)}`,
     ...(choice.type_query ? { [choice.type_query]: kind } : {}),
   };
 }
-
-/** Longest URL sent: servers refuse longer ones (often by resetting the connection). */
-export const MAX_URL_LENGTH = 8000;
 
 /** Which inputs an http mapping puts in the path and the query: worked out once per mapping. */
 interface RequestLayout {
@@ -145,13 +149,11 @@ export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase
   const values = http.identifier ? { ...input, ...identifierValues(http.identifier, input) } : input;
   const { queryKeys, used } = layoutOf(http);
 
-  const path = fillPath(http.path, values);
+  const kind = http.identifier && pickedKind(http.identifier, input);
+  const path = fillPath(http.path, values, kind ? { [http.identifier!.path_param]: `${http.identifier!.input}.${kind}` } : undefined);
   const prefix = http.base === 'origin' ? '' : base.prefix;
   const query = queryKeys.length ? queryString(queryKeys.map((key) => [key, values[key]])) : '';
-  const url = `${base.origin}${prefix}${path}${query}`;
-  if (url.length > MAX_URL_LENGTH) {
-    throw userInputError(`"input": the request URL would be ${url.length} characters; at most ${MAX_URL_LENGTH} are sent (shorten the identifiers or filters)`, [{ field: 'input', rule: 'max_url_length' }]);
-  }
+  const url = ownUrl(base, `${prefix}${path}`, query);
 
   let body = bodyFrom(http.body ?? defaultBodyMapping(http.method), input, used, formFields);
   if (body !== undefined && http.event_ids) body = addEventIds(body, http.event_ids);

@@ -11,7 +11,7 @@ import { isFormData } from './form-data.js';
 export class TransportError extends Error {
   constructor(
     message: string,
-    readonly kind: 'timeout' | 'network' | 'aborted' | 'too_large',
+    readonly kind: 'timeout' | 'network' | 'aborted' | 'too_large' | 'unsendable',
     readonly code?: string,
     /** The status Customer.io had already answered with, when the failure came after it. */
     readonly status?: number,
@@ -20,6 +20,12 @@ export class TransportError extends Error {
     this.name = 'TransportError';
   }
 }
+
+/**
+ * Errors Node raises while forming a request, before any byte is sent: repeating the same
+ * request fails the same way, so they are not network trouble to retry.
+ */
+const UNSENDABLE = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_URL', 'ERR_UNESCAPED_CHARACTERS']);
 
 export interface SendOptions {
   timeoutMs: number;
@@ -41,26 +47,6 @@ export function createHttpClient(): Got {
   });
 }
 
-/**
- * WHATWG URL parsing folds `%2E%2E` segments away, which would let an identifier of `..` reach
- * another endpoint. Node's request takes a raw `path`, so the prepared path goes out byte for byte.
- */
-function requestWithRawPath(rawPath: string) {
-  return (url: URL, options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void) =>
-    (url.protocol === 'https:' ? https : http).request(url, { ...options, path: rawPath }, callback);
-}
-
-/** A segment made only of `.` or `%2E` (what WHATWG URL parsing would fold away). */
-function hasDotSegment(url: string): boolean {
-  return /\/(?:\.|%2e)+(?:[/?#]|$)/i.test(url.slice(url.indexOf('//') + 2));
-}
-
-function rawPathOf(url: string): string {
-  const afterScheme = url.indexOf('//') + 2;
-  const slash = url.indexOf('/', afterScheme);
-  return slash === -1 ? '/' : url.slice(slash);
-}
-
 export async function send(client: Got, request: PreparedRequest, options: SendOptions): Promise<HttpAnswer> {
   const body =
     request.json !== undefined ? request.json
@@ -73,8 +59,6 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
     headers: request.headers,
     body: body as string | FormData | undefined,
     ...(options.signal ? { signal: options.signal } : {}),
-    // Only a path with a dot segment needs to bypass URL normalisation.
-    ...(hasDotSegment(request.url) ? { request: requestWithRawPath(rawPathOf(request.url)) as never } : {}),
   });
   const stop = (reason: 'timeout' | 'too_large') => {
     stoppedBy ??= reason;
@@ -104,6 +88,9 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
     }
     if (options.signal?.aborted) throw new TransportError('the call was cancelled', 'aborted');
     const code = error instanceof RequestError ? error.code : undefined;
+    if (code !== undefined && UNSENDABLE.has(code)) {
+      throw new TransportError(`the request could not be sent: Node's HTTP client refused it before connecting (${code}); nothing reached Customer.io`, 'unsendable', code);
+    }
     const what = answeredStatus ? `the answer from Customer.io (status ${answeredStatus}) broke off` : 'could not reach Customer.io';
     throw new TransportError(`${what} (${code ?? (error as Error).message})`, 'network', code, answeredStatus);
   } finally {

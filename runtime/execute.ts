@@ -72,6 +72,19 @@ function reconciliationIds(answer: HttpAnswer | undefined): Record<string, unkno
   return Object.fromEntries(['delivery_id', 'id', 'trigger_id'].filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
 }
 
+/**
+ * Whether an answer repeats a credential (a server or proxy that echoes the request's headers):
+ * then the output read from it is redacted like an error would be. Outputs come from the answer,
+ * so a clean answer (the common case) is handed over without copying.
+ */
+function answerHoldsSecret(answer: HttpAnswer, redact: Redactor): boolean {
+  if (redact.finds(answer.text)) return true;
+  for (const value of Object.values(answer.headers)) {
+    if (value !== undefined && redact.finds(Array.isArray(value) ? value.join('\n') : value)) return true;
+  }
+  return false;
+}
+
 function failure(error: EnvelopeError, meta?: Partial<SuccessMeta>): Envelope {
   return meta ? { ok: false, error, meta } : { ok: false, error };
 }
@@ -235,7 +248,7 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
       emit?.({ type: 'answer', operation: call.operation, attempt, status_code: answer.status });
       if (answer.status >= 200 && answer.status < 300) {
         const output = callPlan.readOutput(answer);
-        return { ok: true, output, meta: { ...meta(), status_code: answer.status } };
+        return { ok: true, output: answerHoldsSecret(answer, redact) ? redactValue(output, redact) : output, meta: { ...meta(), status_code: answer.status } };
       }
       error = errorFromAnswer(answer, connector.api, region);
       if (callPlan.failureDetails) error.details = { ...(error.details as object | undefined), ...(callPlan.failureDetails(answer) as object) };
@@ -246,6 +259,7 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
       if (thrown.kind === 'aborted' || signal?.aborted) return stopped(attempt, true, false);
       // An attempt cut short by what was left of the budget ends the call, not just the attempt.
       if (thrown.kind === 'timeout' && attemptTimeout < timeoutMs) return stopped(attempt, true, true);
+      if (thrown.kind === 'unsendable') return failure({ code: 'connector_error', message: `${thrown.message}.`, retryable: false }, meta());
       if (thrown.kind === 'too_large') {
         return failure({ code: 'connector_error', message: `${thrown.message}; ask for less (a smaller page or a filter), or raise maxResponseBytes`, retryable: false, ...(thrown.status ? { status_code: thrown.status } : {}) }, meta());
       }

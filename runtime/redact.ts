@@ -39,10 +39,10 @@ export function redactHeaders(headers: Record<string, string>, redact: Redactor)
 }
 
 export function showRequest(
-  request: { method: string; url: string; headers: Record<string, string>; body?: unknown; json?: string },
+  request: { method: string; url: URL; headers: Record<string, string>; body?: unknown; json?: string },
   redact: Redactor,
 ): ShownRequest {
-  const shown: ShownRequest = { method: request.method, url: redact(request.url), headers: redactHeaders(request.headers, redact) };
+  const shown: ShownRequest = { method: request.method, url: redact(request.url.href), headers: redactHeaders(request.headers, redact) };
   if (request.body === undefined) return shown;
   if (request.json !== undefined && !redact.finds(request.json)) {
     shown.body = request.body; // the JSON as sent holds no secret: show it as is, uncopied

@@ -185,6 +185,14 @@ function focusOneOf(errors: ErrorObject[], schema: JsonSchema): ErrorObject[] {
       );
       return !wrongSelector && !missingSelector;
     });
+    // Choices told apart by their keys alone (Endpoint `{endpoint}` or Full URL `{full_url}`):
+    // the one branch whose keys the data has is the one the person meant.
+    if (picked.length !== 1) {
+      const byKeys = [...branches.keys()].filter((i) => !(byBranch.get(String(i)) ?? []).some(
+        (e) => e.instancePath === choice.instancePath && (e.keyword === 'required' || e.keyword === 'additionalProperties'),
+      ));
+      if (byKeys.length === 1) picked.splice(0, picked.length, byKeys[0]!);
+    }
     const others = kept.filter((e) => !e.schemaPath.startsWith(prefix) && e !== choice);
     if (picked.length === 1) {
       kept = [...others, ...(byBranch.get(String(picked[0])) ?? [])];

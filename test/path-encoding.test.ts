@@ -1,5 +1,7 @@
 // Hostile identifiers travel as one path segment on the real wire: a local HTTP server
 // records the request line, so nothing between the runtime and the socket can rewrite it.
+// Identifiers `.` and `..`, and raw endpoints with dot segments or whitespace, are refused
+// before anything is sent: every URL parser would fold or rewrite them.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,8 +23,8 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('path parameters', () => {
   it.each([
-    ['..', '/api/v1/customers/%2E%2E/events'],
-    ['.', '/api/v1/customers/%2E/events'],
+    ['...', '/api/v1/customers/.../events'],
+    ['.hidden', '/api/v1/customers/.hidden/events'],
     ['a/b', '/api/v1/customers/a%2Fb/events'],
     ['x?y=1', '/api/v1/customers/x%3Fy%3D1/events'],
     ['50%', '/api/v1/customers/50%25/events'],
@@ -43,21 +45,63 @@ describe('path parameters', () => {
     expect(seen).toEqual([`POST ${expectedPath}`]);
     expect((result as { meta: { request: { url: string } } }).meta.request.url).toBe(`${origin}${expectedPath}`);
   });
-});
 
-describe('raw request endpoints', () => {
-  it.each([
-    ['/v1/customers/a b', '/api/v1/customers/a%20b'],
-    ['/v1/%2E/x', '/api/v1/%2E/x'],
-    ['/v1/customers/../accounts/region', '/api/v1/customers/../accounts/region'],
-  ])('%s goes on the wire as shown, only unsafe characters encoded', async (endpoint, expectedPath) => {
+  it.each(['.', '..'])('%j is refused naming the field, and nothing is sent', async (identifier) => {
     const registry = await sharedRegistry();
     seen.length = 0;
     const result = await registry.execute({
+      connector: 'customer-io', operation: 'track_custom_event', auth: { ...TRACK_AUTH, region: 'us' },
+      input: { identifier, name: 'checked' }, options: { origin },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', message: expect.stringContaining(`"input.identifier": cannot be "${identifier}"`) } });
+    expect(seen).toEqual([]);
+  });
+
+  it('names the chosen kind of an identifier choice', async () => {
+    const registry = await sharedRegistry();
+    seen.length = 0;
+    const result = await registry.execute({
+      connector: 'customer-io-app', operation: 'get_customer_attributes', auth: { api_key: 'app-key-test', region: 'us' },
+      input: { customer: { id: '..' } }, options: { origin },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', details: [{ field: 'input.customer.id', rule: 'not_dot_segment' }] } });
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('raw request endpoints', () => {
+  const raw = async (endpoint: string) => {
+    const registry = await sharedRegistry();
+    seen.length = 0;
+    return registry.execute({
       connector: 'customer-io', operation: 'raw_http_request', auth: { ...TRACK_AUTH, region: 'us' },
       input: { method: 'GET', url: { endpoint }, body: { none: null } }, options: { origin },
     });
+  };
+
+  it.each([
+    ['/v1/customers/a%20b', '/api/v1/customers/a%20b'],
+    ['/v1/customers/josé', '/api/v1/customers/jos%C3%A9'],
+    ['v1/customers/42?x=1', '/api/v1/customers/42?x=1'],
+    ['/v1/customers/.../events', '/api/v1/customers/.../events'],
+  ])('%s goes on the wire as shown', async (endpoint, expectedPath) => {
+    const result = await raw(endpoint);
     expect(result).toMatchObject({ ok: true, meta: { request: { url: `${origin}${expectedPath}` } } });
     expect(seen).toEqual([`GET ${expectedPath}`]);
+  });
+
+  it.each([
+    ['/v1/customers/a b', 'no_whitespace'],
+    [' /v1/customers/42', 'no_whitespace'],
+    ['/v1/customers/42\n', 'no_control_characters'],
+    ['/v1/%2E/x', 'no_dot_segments'],
+    ['/v1/customers/../accounts/region', 'no_dot_segments'],
+    ['/v1/customers/.%2e/accounts/region', 'no_dot_segments'],
+    ['/v1\\customers', 'no_backslash'],
+    ['/v1/customers#x', 'no_fragment'],
+  ])('%j is refused (%s) and nothing is sent', async (endpoint, rule) => {
+    const result = await raw(endpoint);
+    expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', details: [{ field: 'input.url.endpoint', rule }] } });
+    expect(seen).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 // Tray's universal raw request: any method and path on the connector's own Customer.io host,
 // with the connector's credentials. A Full URL must point at that same host (or the
-// host-configured origin); anything else is refused before a request exists.
+// host-configured origin); anything else is refused before a request exists (request-url.ts).
 import type { PreparedRequest } from '../build-request.js';
 import type { CallPlan, OperationHandler, PlanContext } from '../call-plan.js';
 import type { HttpMethod } from '../definitions.js';
 import { userInputError } from '../envelope.js';
 import { parseJson, type HttpAnswer } from '../error-mapping.js';
+import { setOwn } from '../own-property.js';
+import { checkedFullUrl, checkNoDotSegments, checkUrlText, MAX_URL_LENGTH, ownUrl } from '../request-url.js';
 import { isSafeToRepeat } from '../retry.js';
 
 interface KeyValue {
@@ -25,66 +27,82 @@ interface RawInput {
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function targetUrl(input: RawInput, context: PlanContext): string {
+/** Where the request goes: the own origin with the Endpoint's path, or the checked Full URL. */
+function targetUrl(input: RawInput, context: PlanContext): URL {
   const { base } = context;
-  if ('endpoint' in input.url) {
-    const endpoint = input.url.endpoint.trim();
-    if (/^https?:\/\//i.test(endpoint)) {
-      throw userInputError('"input.url.endpoint": is a full URL; choose the Full URL option for it, or give only the path (such as /v1/customers/42)');
-    }
-    const path = endpoint === '' || endpoint.startsWith('/') ? endpoint : `/${endpoint}`;
-    return `${base.origin}${base.prefix}${encodeUnsafe(path, 'input.url.endpoint')}`;
+  if ('full_url' in input.url) {
+    const where = `${base.origin}, the ${context.connector.title} host for region ${context.region.toUpperCase()}`;
+    return withQuery(checkedFullUrl(input.url.full_url, base, 'input.url.full_url', where), input.query_parameters);
   }
-  const full = input.url.full_url.trim();
-  let url: URL;
-  try {
-    url = new URL(full);
-  } catch {
-    throw userInputError('"input.url.full_url": must be a URL starting with http:// or https://');
+  const field = 'input.url.endpoint';
+  const endpoint = input.url.endpoint;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(endpoint)) {
+    throw userInputError(`"${field}": is a full URL; choose the Full URL option for it, or give only the path (such as /v1/customers/42)`, [{ field, rule: 'path' }]);
   }
-  if (!/^https?:$/.test(url.protocol)) throw userInputError('"input.url.full_url": must start with http:// or https://');
-  if (url.origin !== base.origin) {
-    throw userInputError(
-      `"input.url.full_url": must be on ${base.origin}, the ${context.connector.title} host for region ${context.region.toUpperCase()}; this connector's credentials are never sent to another host`,
-    );
-  }
-  return `${url.origin}${encodeUnsafe(full.slice(url.origin.length), 'input.url.full_url')}`;
+  checkUrlText(endpoint, field);
+  const queryAt = endpoint.indexOf('?');
+  const written = queryAt === -1 ? endpoint : endpoint.slice(0, queryAt);
+  const path = written === '' || written.startsWith('/') ? written : `/${written}`;
+  checkNoDotSegments(path, field);
+  return withQuery(ownUrl(context.base, `${base.prefix}${path}`, queryAt === -1 ? '' : endpoint.slice(queryAt), field), input.query_parameters);
 }
 
-/**
- * Percent-encodes only what cannot travel in a URL as written (spaces, control characters,
- * non-ASCII), leaving the person's own escapes and dot segments alone: the request shown is the
- * request sent, and nothing they wrote is rewritten.
- */
-function encodeUnsafe(pathAndQuery: string, field: string): string {
-  try {
-    return pathAndQuery.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/%?#[\]]/gu, (c) => encodeURIComponent(c));
-  } catch {
-    throw userInputError(`"${field}": must be valid Unicode text (it holds an unpaired surrogate)`);
-  }
-}
-
-function withQuery(url: string, parameters: KeyValue[] | undefined): string {
+/** Adds the Query parameters after any query the URL was written with. */
+function withQuery(url: URL, parameters: KeyValue[] | undefined): URL {
   if (!parameters?.length) return url;
   const query = parameters
     .map(({ key, value }, i) => {
       try {
         return `${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
       } catch {
-        throw userInputError(`"input.query_parameters[${i}]": must be valid Unicode text (it holds an unpaired surrogate)`);
+        throw userInputError(`"input.query_parameters[${i}]": must be valid Unicode text (it holds an unpaired surrogate)`, [{ field: `input.query_parameters[${i}]`, rule: 'unicode' }]);
       }
     })
     .join('&');
-  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+  url.search = url.search ? `${url.search}&${query}` : query;
+  if (url.href.length > MAX_URL_LENGTH) {
+    throw userInputError(`"input.query_parameters": the request URL would be ${url.href.length} characters; at most ${MAX_URL_LENGTH} are sent`, [{ field: 'input.query_parameters', rule: 'max_url_length' }]);
+  }
+  return url;
 }
+
+/**
+ * Headers the connector or the HTTP layer own: a person's value would either be ignored, break
+ * the framing of the request, or (Host) make a server treat the request as meant for another
+ * site while it carries this connector's credentials.
+ */
+const RESERVED_HEADERS: Record<string, string> = {
+  authorization: "is set from the connector's credentials",
+  'proxy-authorization': 'would send credentials of its own',
+  host: "is set from the URL; another host name would address another site with this connector's credentials",
+  'content-length': 'is worked out from the body',
+  'transfer-encoding': 'is chosen by the HTTP layer',
+  connection: 'is managed by the HTTP layer (connections are kept alive and reused)',
+  'keep-alive': 'is managed by the HTTP layer',
+  upgrade: 'would switch protocols, which these APIs do not use',
+  te: 'is chosen by the HTTP layer',
+  trailer: 'is chosen by the HTTP layer',
+};
+
+/** RFC 9110 field-name characters. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Visible ASCII, spaces and tabs: what every HTTP stack carries unchanged in a field value. */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
 function userHeaders(headers: KeyValue[] | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   (headers ?? []).forEach(({ key, value }, index) => {
-    if (key.toLowerCase() === 'authorization') {
-      throw userInputError(`"input.headers[${index}].key": Authorization is set from the connector's credentials and cannot be given here`);
-    }
-    result[key.toLowerCase()] = value;
+    const field = `input.headers[${index}]`;
+    const refuse = (part: 'key' | 'value', rule: string, what: string): never => {
+      throw userInputError(`"${field}.${part}": ${what}`, [{ field: `${field}.${part}`, rule }]);
+    };
+    if (!HEADER_NAME.test(key)) refuse('key', 'header_name', 'must be a header name: letters, digits and ! # $ % & \' * + - . ^ _ ` | ~, without spaces');
+    const name = key.toLowerCase();
+    const reserved = RESERVED_HEADERS[name];
+    if (reserved) refuse('key', 'reserved_header', `${key} cannot be given here: it ${reserved}`);
+    if (!HEADER_VALUE.test(value)) refuse('value', 'header_value', 'must be plain ASCII text on one line (no line breaks, control characters or non-ASCII letters)');
+    if (Object.hasOwn(result, name)) refuse('key', 'unique', `${key} is given twice (header names ignore case); give it once, with the values joined by commas`);
+    setOwn(result, name, value);
   });
   return result;
 }
@@ -140,7 +158,7 @@ export const rawHttpRequest: OperationHandler = {
     };
     const request: PreparedRequest = {
       method: input.method,
-      url: withQuery(targetUrl(input, context), input.query_parameters),
+      url: targetUrl(input, context),
       headers,
       ...(encoded.body !== undefined ? { body: encoded.body } : {}),
       ...(encoded.json !== undefined ? { json: encoded.json } : {}),

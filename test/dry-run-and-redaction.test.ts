@@ -142,6 +142,38 @@ describe('raw_http_request', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', message: expect.stringContaining('"input.headers[0].key"') } });
   });
 
+  it.each([
+    ['Host', 'evil.example', 'reserved_header'],
+    ['content-length', '5', 'reserved_header'],
+    ['Transfer-Encoding', 'chunked', 'reserved_header'],
+    ['Connection', 'close', 'reserved_header'],
+    ['Proxy-Authorization', 'Basic eA==', 'reserved_header'],
+    ['X-Note', 'line one\r\nX-Injected: 1', 'pattern'],
+    ['X-Note', 'café', 'pattern'],
+    ['X-Note', 'tab\u0000nul', 'pattern'],
+    ['X Note', 'x', 'pattern'],
+    ['X-Note:', 'x', 'pattern'],
+  ])('refuses the header %j: %j (%s), sending nothing', async (key, value, rule) => {
+    const anywhere = nock(/.*/).intercept(/.*/, 'GET').reply(200, {});
+    const part = key === 'X-Note' ? 'value' : 'key';
+    const result = await raw({ method: 'GET', url: { endpoint: '/v1/x' }, headers: [{ key: 'Accept-Language', value: 'en' }, { key, value }] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', details: [{ field: `input.headers[1].${part}`, rule }] } });
+    expect(anywhere.isDone()).toBe(false);
+  });
+
+  it('refuses a header given twice in different case rather than keeping one of them', async () => {
+    const result = await raw({ method: 'GET', url: { endpoint: '/v1/x' }, headers: [{ key: 'X-Trace', value: 'a' }, { key: 'x-trace', value: 'b' }] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', details: [{ field: 'input.headers[1].key', rule: 'unique' }] } });
+  });
+
+  it('redacts credentials an answer repeats, decoded or not, in a successful output too', async () => {
+    const basic = `Basic ${Buffer.from('site-test:key-test').toString('base64')}`;
+    nock('https://track.customer.io').get('/api/v1/echo').reply(200, { you_sent: basic, decoded: 'site-test:key-test', token: basic.slice(6) }, { 'x-echo': basic });
+    const result = await raw({ method: 'GET', url: { endpoint: '/v1/echo' } });
+    expect(result).toMatchObject({ ok: true, output: { response: { status_code: 200, headers: { 'x-echo': '[REDACTED]' }, body: { you_sent: '[REDACTED]', decoded: '[REDACTED]', token: '[REDACTED]' } } } });
+    expect(JSON.stringify(result)).not.toContain('key-test');
+  });
+
   it('sends form-data as multipart with a boundary', async () => {
     let contentType = '';
     let body = '';

@@ -146,7 +146,7 @@ describe('import CSV events', () => {
     const lines = ['id,email,name,timestamp,event_id,price,sku'];
     for (let i = 1; i <= rows; i++) {
       if (i === 10) lines.push(',,purchase,1735689600,,5,none'); // no identifier
-      else if (i === 11) lines.push('u11,u11@example.com,purchase,1735689600,,5,two'); // two identifiers
+      else if (i === 11) lines.push('u11,u11@example.com,purchase,1735689600,,5,two'); // two identifiers: id wins, email is data
       else if (i === 12) lines.push('u12,,purchase,1735689600'); // too few fields
       else if (i === 20) lines.push('u20,,purchase,1735689600,01HQ3Z8Y8V4J2K6M9N0P1R2S3T,7,"a ""quoted""\nsku"'); // its own ID; a field over two lines
       else lines.push(`u${i},,purchase,${1735689600 + i},,${i % 50}.5,${'s'.repeat(150)}`);
@@ -162,12 +162,13 @@ describe('import CSV events', () => {
     const rejectedBy207 = [...Array(rows + 1).keys()].filter((i) => i >= 13 && String(i).endsWith('13'));
     expect(exitCode).toBe(1);
     expect(summary.total).toBe(rows + 1);
-    expect(summary.failed).toBe(4 + rejectedBy207.length);
+    expect(summary.failed).toBe(3 + rejectedBy207.length);
     expect(summary.accepted + summary.failed).toBe(summary.total);
+    expect(summary.identified_by).toEqual({ id: rows - 2 });
     expectBatchesWithinLimit();
 
     const sent = sentItems();
-    expect(sent).toHaveLength(rows - 3);
+    expect(sent).toHaveLength(rows - 2);
     expect(sent.every((e) => e.action === 'event' && ULID.test(e.id ?? ''))).toBe(true); // every event gets an ID
     expect(new Set(sent.map((e) => e.id)).size).toBe(sent.length);
     expect(sent.find((e) => e.identifiers.id === 'u1')).toEqual({ type: 'person', action: 'event', identifiers: { id: 'u1' }, name: 'purchase', id: expect.any(String), timestamp: 1735689601, attributes: { price: '1.5', sku: 's'.repeat(150) } });
@@ -175,8 +176,9 @@ describe('import CSV events', () => {
 
     // Row i is on line i + 1 (the header is line 1) until row 20, which takes two lines.
     const byLine = new Map(failedRecords(summary.failed_file!).map((r) => [r.line, r]));
-    expect(byLine.get(11)).toMatchObject({ index: 9, reason: 'invalid', field: 'identifiers', message: expect.stringContaining('has none'), item: { identifiers: {}, name: 'purchase', timestamp: 1735689600, data: { price: '5', sku: 'none' } } });
-    expect(byLine.get(12)).toMatchObject({ index: 10, reason: 'invalid', message: expect.stringContaining('id and email'), item: { identifiers: { id: 'u11', email: 'u11@example.com' } } });
+    expect(byLine.get(11)).toMatchObject({ index: 9, reason: 'invalid', field: 'identifiers', message: expect.stringContaining('--identifier'), item: { identifiers: {}, name: 'purchase', timestamp: 1735689600, data: { price: '5', sku: 'none' } } });
+    expect(byLine.has(12)).toBe(false);
+    expect(sent.find((e) => e.identifiers.id === 'u11')).toMatchObject({ identifiers: { id: 'u11' }, attributes: { email: 'u11@example.com', price: '5', sku: 'two' } });
     expect(byLine.get(13)).toMatchObject({ index: 11, reason: 'parse_error', message: 'the row has 4 fields and the header 7', item: { identifiers: { id: 'u12' }, name: 'purchase' } });
     expect(byLine.get(113 + 2)).toMatchObject({ index: 112, reason: 'invalid', field: 'identifiers.id', item: { identifiers: { id: 'u113' }, name: 'purchase', timestamp: 1735689600 + 113 } });
     expect(byLine.get(rows + 3)).toMatchObject({ index: rows, reason: 'parse_error', message: expect.stringContaining('Quote Not Closed'), item: expect.stringContaining('u-last') });
@@ -236,7 +238,7 @@ describe('import, other cases', () => {
     expect(output).toMatchObject({ total: 50, accepted: 50 });
     expect(drawn).toMatch(/\r\[#{24}\] 100\.0% 50\/50 · [\d,]+ items\/s · in 0:\d\d\x1b\[K\n$/);
 
-    const state = { done: 250, accepted: 240, failed: 10, read: 300, bytes_read: 3000, file_bytes: 12000 };
+    const state = { done: 250, accepted: 240, failed: 10, possibly_processed: 0, read: 300, bytes_read: 3000, file_bytes: 12000 };
     const plain = new ProgressBar({ write: () => true }, () => state);
     expect(plain.text()).toMatch(/^import: {2}25\.0% 250\/~1,200 items, [\d,]+ items\/s, ETA \d+:\d\d, 10 failed$/);
     const bar = new ProgressBar({ isTTY: true, write: () => true }, () => state);

@@ -2,7 +2,8 @@
 // own (a bad or oversized item is reported with its index, never silently dropped), events get a ULID first
 // (so a retried batch never records one twice), items are packed near the 500 KB limit, and
 // batches go out with bounded concurrency through execute() (rate limit, retries, redaction).
-// Items are read lazily, so memory stays flat for any number of them.
+// Items are read lazily, so memory stays flat for any number of them. A batch whose answer never
+// came is reported as possibly processed (see batch-outcome.ts), never as plainly failed.
 import type { AuthValues } from '../../auth/credentials.js';
 import type { Envelope } from '../envelope.js';
 import { newEventId } from '../event-ids.js';
@@ -11,6 +12,7 @@ import { byteSize } from '../byte-size.js';
 import { describeErrors, validatorFor } from '../validation.js';
 import type { JsonSchema } from '../definitions.js';
 import type { LoadedOperation } from '../loader.js';
+import { batchOutcome, type BatchOutcome } from './batch-outcome.js';
 import { BatchPacker, type Batch, type PackedItem } from './pack.js';
 
 export interface ItemFailure {
@@ -23,7 +25,10 @@ export interface ItemFailure {
 export interface BulkSummary {
   total: number;
   accepted: number;
+  /** Items refused (before sending, in a 207, or with their whole batch) or never sent. */
   failed: number;
+  /** Items of batches whose answer never came: Customer.io may have stored them. */
+  possibly_processed: number;
   batches: number;
   /** Mean body size of the batches sent, in bytes, and as a share of the 500 KB limit. */
   average_batch_bytes: number;
@@ -36,10 +41,20 @@ export interface BulkOptions {
   concurrency?: number;
   /** Passed to every batch's execute() (origin, timeouts, retry, signal…). */
   execute?: ExecuteOptions;
+  /** Every item not accepted, with `reason` "possibly_processed" when its batch's answer never came. */
   onFailure?: (failure: ItemFailure) => void;
-  onProgress?: (progress: { done: number; accepted: number; failed: number }) => void;
+  onProgress?: (progress: { done: number; accepted: number; failed: number; possibly_processed: number }) => void;
   /** Every batch's envelope, as it arrives. */
   onBatch?: (result: Envelope) => void;
+  /** A batch about to be sent: the indexes of its items. */
+  onBatchStart?: (batch: SentBatch) => void;
+  /** The same batch once settled, after onFailure for each of its items that was not accepted. */
+  onBatchSettled?: (batch: SentBatch, outcome: BatchOutcome) => void;
+}
+
+/** One /v2/batch request: the input positions of its items, in order. */
+export interface SentBatch {
+  indexes: readonly number[];
 }
 
 const EVENT_ACTIONS = new Set(['event', 'page', 'screen']);
@@ -97,23 +112,29 @@ export async function runBulk(
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const packer = new BatchPacker();
   const inFlight = new Set<Promise<void>>();
-  let total = 0, accepted = 0, failed = 0, batches = 0, batchBytes = 0, done = 0;
+  let total = 0, accepted = 0, failed = 0, possiblyProcessed = 0, batches = 0, batchBytes = 0, done = 0;
   let stopped: Envelope | undefined;
 
   const fail = (failure: ItemFailure) => {
-    failed++;
+    if (failure.reason === 'possibly_processed') possiblyProcessed++;
+    else failed++;
     done++;
     options.onFailure?.(failure);
   };
-  const progress = () => options.onProgress?.({ done, accepted, failed });
+  const progress = () => options.onProgress?.({ done, accepted, failed, possibly_processed: possiblyProcessed });
 
   async function send(batch: Batch): Promise<void> {
-    batches++;
-    batchBytes += batch.bytes;
+    const sent: SentBatch = { indexes: batch.items.map((item) => item.index) };
+    options.onBatchStart?.(sent);
     const result = await registry.execute({
       connector: 'customer-io', operation: 'send_batch', auth: options.auth,
       input: { batch: batch.items.map((item) => item.entity) }, options: options.execute,
     });
+    const outcome = batchOutcome(result);
+    if (outcome !== 'not_sent') {
+      batches++;
+      batchBytes += batch.bytes;
+    }
     options.onBatch?.(result);
     if (result.ok && 'output' in result) {
       const output = result.output as { failed: { index: number; reason?: string; field?: string; message: string }[] };
@@ -128,8 +149,14 @@ export async function runBulk(
       done += batch.items.length - rejected.size;
     } else if (!result.ok) {
       stopped ??= result.error.code === 'auth_error' ? result : undefined;
-      for (const item of batch.items) fail({ index: item.index, reason: result.error.code, message: result.error.message });
+      const reason = outcome === 'possibly_processed' || outcome === 'not_sent' ? outcome : result.error.code;
+      const message =
+        outcome === 'possibly_processed' ? `${result.error.message} No answer came for this batch: Customer.io may have stored it (send it again as it is: events keep their id, so Customer.io deduplicates them).`
+        : outcome === 'not_sent' ? `not sent: ${result.error.message}`
+        : result.error.message;
+      for (const item of batch.items) fail({ index: item.index, reason, message });
     }
+    options.onBatchSettled?.(sent, outcome);
     progress();
   }
 
@@ -163,7 +190,7 @@ export async function runBulk(
   progress();
 
   return {
-    total, accepted, failed, batches,
+    total, accepted, failed, possibly_processed: possiblyProcessed, batches,
     average_batch_bytes: batches ? Math.round(batchBytes / batches) : 0,
     average_batch_fill: batches ? Number((batchBytes / batches / (500 * 1024)).toFixed(3)) : 0,
     ...(stopped ? { stopped } : {}),

@@ -1,0 +1,129 @@
+// `cio-connectors import <connector> <bulk-operation> --file … --auth …`: parses the arguments,
+// runs the import, and says how to resume an interrupted one.
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { BulkRuntime } from '../../runtime/bulk/run-bulk.js';
+import { loadConnectors } from '../../runtime/index.js';
+import { authArgument, timeoutArgument, UsageError, type CliResult } from '../args.js';
+import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
+import { IDENTIFIER_COLUMNS, isIdentifierColumn, isImportOperation, OPERATIONS, type IdentifierColumn } from './operations.js';
+import type { ImportProgress, ProgressStream } from './progress.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, fileKind, importFile, type ImportSummary } from './run-import.js';
+
+export const IMPORT_USAGE = `  cio-connectors import <connector> <bulk-operation> --file <people.ndjson|people.csv> --auth <json|@file|env>
+                 [--region us|eu] [--origin <url>] [--concurrency <1-16>] [--failed <path>]
+                 [--identifier id|cio_id|email|phone] [--timeout <ms>] [--quiet] [--resume]
+                 (customer-io bulk_identify_customers or bulk_track_events; streams the file in
+                 constant memory; failed items go to <file>.failed.ndjson, fix them and import that file;
+                 Ctrl-C stops cleanly and prints the command that resumes, with the same event ids)`;
+
+/** Where `import` draws its progress, hooks for callers that sample or stop it. */
+export interface ImportIo {
+  /** Default process.stderr; null for no progress. */
+  progress?: ProgressStream | null;
+  onProgress?: (progress: ImportProgress) => void;
+  /** In-process interruption: `stop` as a first Ctrl-C, `abort` as a second. */
+  stop?: AbortSignal;
+  abort?: AbortSignal;
+  /** Notes and the resume command (default process.stderr). */
+  messages?: { write(text: string): unknown };
+  /**
+   * Install SIGINT/SIGTERM handlers for the import. Default: only when run as the CLI (runCli
+   * called without a registry or io, as main() does), never when `stop` or `abort` is given.
+   */
+  processSignals?: boolean;
+}
+
+/** A shell word, quoted when it needs to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, registry: BulkRuntime | undefined, io?: ImportIo): Promise<CliResult> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      file: { type: 'string' },
+      failed: { type: 'string' },
+      auth: { type: 'string' },
+      region: { type: 'string' },
+      origin: { type: 'string' },
+      concurrency: { type: 'string' },
+      identifier: { type: 'string' },
+      timeout: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      resume: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { output: `Usage:\n${IMPORT_USAGE}`, exitCode: 0 };
+  const [connector, operation, extra] = positionals;
+  if (!connector || !operation || extra !== undefined) throw new UsageError('import needs a connector and a bulk operation, such as: import customer-io bulk_identify_customers --file people.csv');
+  if (connector !== 'customer-io' || !isImportOperation(operation)) {
+    throw new UsageError(`import sends to customer-io ${Object.keys(OPERATIONS).join(' or ')}, not ${connector} ${operation}`);
+  }
+  if (!values.file) throw new UsageError('import needs --file <people.ndjson|people.csv>');
+  if (!fileKind(values.file)) throw new UsageError(`--file must end in .ndjson, .jsonl or .csv: ${values.file}`);
+  try {
+    if (!statSync(values.file).isFile()) throw new Error('not a file');
+  } catch (error) {
+    throw new UsageError(`--file ${values.file} cannot be read (${(error as Error).message})`);
+  }
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new UsageError('--concurrency must be a whole number from 1 to 16');
+  const identifier = values.identifier?.toLowerCase();
+  if (identifier !== undefined && !isIdentifierColumn(identifier)) {
+    throw new UsageError(`--identifier must be one of ${IDENTIFIER_COLUMNS.join(', ')}`);
+  }
+  const auth = authArgument(connector, values.auth, values.region, env, 'import');
+  const timeoutMs = timeoutArgument(values.timeout);
+  const loaded = registry ?? (await loadConnectors());
+  const messages = io?.messages ?? process.stderr;
+
+  const drainSeconds = DEFAULT_DRAIN_TIMEOUT_MS / 1000;
+  const asCli = io?.processSignals ?? (registry === undefined && io === undefined);
+  const signals = asCli && !io?.stop && !io?.abort ? interruptOnSignals(messages, drainSeconds) : undefined;
+  const stop = io?.stop ?? signals?.stop;
+  const abort = io?.abort ?? signals?.abort;
+
+  let summary: ImportSummary;
+  try {
+    summary = await importFile(loaded, {
+      operation,
+      file: values.file,
+      ...(values.failed ? { failedFile: values.failed } : {}),
+      auth,
+      execute: { ...(values.origin ? { origin: values.origin } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
+      concurrency,
+      ...(identifier ? { identifier: identifier as IdentifierColumn } : {}),
+      resume: values.resume,
+      ...(stop ? { stop } : {}),
+      ...(abort ? { abort } : {}),
+      progress: values.quiet ? null : io?.progress === undefined ? process.stderr : io.progress,
+      ...(io?.onProgress ? { onProgress: io.onProgress } : {}),
+      note: (text) => messages.write(`cio-connectors import: ${text}\n`),
+    });
+  } finally {
+    signals?.dispose();
+  }
+
+  if (summary.interrupted) {
+    // Everything but inline credentials, which are never printed.
+    const inlineAuth = values.auth !== undefined && values.auth !== 'env' && !values.auth.startsWith('@');
+    const words = ['cio-connectors', 'import', connector, operation, '--file', values.file];
+    if (values.failed) words.push('--failed', values.failed);
+    const given: [string, string | undefined][] = [['--region', values.region], ['--origin', values.origin], ['--concurrency', values.concurrency], ['--identifier', values.identifier], ['--timeout', values.timeout]];
+    for (const [flag, value] of given) if (value !== undefined) words.push(flag, value);
+    if (values.quiet) words.push('--quiet');
+    const command = [...words.map(shellWord), '--auth', inlineAuth ? "'<the same --auth JSON>'" : shellWord(values.auth!), '--resume'].join(' ');
+    const where = summary.interrupted.watermark_line;
+    messages.write(
+      `cio-connectors import: interrupted; every item up to line ${where} is settled and the checkpoint is ${summary.checkpoint}.\n` +
+        `Resume (events are sent again with the same ids, so Customer.io records none twice):\n  ${command}\n` +
+        (inlineAuth ? '  (the --auth JSON is not repeated here: give it again, or keep it in a file and pass --auth @file)\n' : ''),
+    );
+    return { output: { ...summary, resume_command: command }, exitCode: INTERRUPTED_EXIT_CODE };
+  }
+  return { output: summary, exitCode: summary.failed === 0 && summary.possibly_processed === 0 ? 0 : 1 };
+}

@@ -1,0 +1,180 @@
+// Keeps every CSV record csv-parse sees under a size limit, so a 200 MB cell costs no more
+// memory than a small one. csv-parse would buffer a record whole; its own `max_record_size`
+// cannot help here: with `skip_records_with_error` it stops reading the chunk at the oversized
+// record and silently loses the rows after it (csv-parse 7.0.3).
+//
+// The guard follows the CSV quoting (RFC 4180, with csv-parse's relax_quotes reading of a quote
+// inside an unquoted field) only to know where a record ends. Once a record passes `maxBytes`,
+// the rest of it is dropped and, at its end, a marker that cannot occur in a file (a NUL, a
+// token drawn for this run, the bytes and line breaks dropped, a NUL) takes its place; the
+// import turns a row holding the marker into one failed item naming its line.
+//
+// It also takes off a UTF-8 byte order mark (csv-parse's `bom` option would switch its decoding
+// to UTF-8, and the rows must arrive as bytes to be checked) and refuses a UTF-16 file.
+import { randomBytes } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const CR = 0x0d;
+const LF = 0x0a;
+
+const enum State {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  /** A quote inside a quoted field: an escaped quote if another follows, else the field's end. */
+  QuoteSeen,
+}
+
+/** What a cut record lost: its bytes past the limit, and the line breaks among them. */
+export interface Cut {
+  bytes: number;
+  breaks: number;
+}
+
+export class CsvRecordGuard extends Transform {
+  /** Drawn per run, so no cell of a file can pass for the marker. */
+  private readonly token = `cio-cut-${randomBytes(8).toString('hex')}`;
+  private readonly marker = new RegExp(`\\x00${this.token}:(\\d+):(\\d+)\\x00`, 'g');
+  private state = State.FieldStart;
+  private recordBytes = 0;
+  private cut = false;
+  /** Whether what was passed on of the record leaves csv-parse inside quotes (to close them at the cut). */
+  private passedQuoted = false;
+  private dropped = 0;
+  private droppedBreaks = 0;
+  private droppedCR = false;
+  private started = false;
+  private out = Buffer.alloc(0);
+  private at = 0;
+  /** Bytes of the file taken in so far (for progress). */
+  bytesIn = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  /** The cuts recorded in a cell or a record's raw text (none for a whole record). */
+  cutsIn(text: string): Cut[] {
+    if (!text.includes(this.token)) return [];
+    return [...text.matchAll(this.marker)].map((m) => ({ bytes: Number(m[1]), breaks: Number(m[2]) }));
+  }
+
+  /** A cell's text without the marker. */
+  withoutMarker(text: string): string {
+    return text.replace(this.marker, '');
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytesIn += chunk.length;
+    let from = 0;
+    if (!this.started) {
+      this.started = true;
+      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+        return done(new Error('the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8'));
+      }
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
+    }
+    this.out = Buffer.allocUnsafe(chunk.length + 128);
+    this.at = 0;
+    for (let i = from; i < chunk.length; i++) this.byte(chunk[i]!);
+    done(null, this.out.subarray(0, this.at));
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.out = Buffer.allocUnsafe(128);
+    this.at = 0;
+    if (this.state === State.QuoteSeen) this.put(QUOTE, -1);
+    this.endRecord(undefined);
+    done(null, this.out.subarray(0, this.at));
+  }
+
+  private byte(b: number): void {
+    switch (this.state) {
+      case State.FieldStart:
+        if (b === QUOTE) {
+          this.put(b, 1);
+          this.state = State.Quoted;
+        } else if (b === CR || b === LF) {
+          this.endRecord(b);
+        } else {
+          this.put(b, 0);
+          if (b !== COMMA) this.state = State.Unquoted;
+        }
+        return;
+      case State.Unquoted:
+        if (b === CR || b === LF) {
+          this.endRecord(b);
+          this.state = State.FieldStart;
+        } else {
+          this.put(b, 0);
+          if (b === COMMA) this.state = State.FieldStart;
+        }
+        return;
+      case State.Quoted:
+        if (b === QUOTE) this.state = State.QuoteSeen;
+        else this.put(b, 0);
+        return;
+      case State.QuoteSeen:
+        if (b === QUOTE) {
+          // An escaped quote: both bytes or neither, so a cut never leaves half of one.
+          if (!this.cut && this.recordBytes + 2 > this.maxBytes) this.startCut();
+          this.put(QUOTE, 0);
+          this.put(QUOTE, 0);
+          this.state = State.Quoted;
+          return;
+        }
+        this.put(QUOTE, -1);
+        this.state = State.Unquoted;
+        this.byte(b);
+    }
+  }
+
+  /** Passes one byte of the record on, or drops it past the limit. `quoting`: +1 opens quotes, -1 closes them. */
+  private put(b: number, quoting: 1 | 0 | -1): void {
+    if (!this.cut && this.recordBytes >= this.maxBytes) this.startCut();
+    if (this.cut) {
+      this.dropped++;
+      if (b === LF) {
+        if (!this.droppedCR) this.droppedBreaks++;
+      } else if (b === CR) {
+        this.droppedBreaks++;
+      }
+      this.droppedCR = b === CR;
+      return;
+    }
+    this.outByte(b);
+    this.recordBytes++;
+    if (quoting === 1) this.passedQuoted = true;
+    else if (quoting === -1) this.passedQuoted = false;
+  }
+
+  private startCut(): void {
+    this.cut = true;
+  }
+
+  /** A line break outside quotes (or the end of the file): the marker for a cut record, then the break. */
+  private endRecord(b: number | undefined): void {
+    if (this.cut) {
+      for (const c of Buffer.from(`\x00${this.token}:${this.dropped}:${this.droppedBreaks}\x00`, 'latin1')) this.outByte(c);
+      if (this.passedQuoted) this.outByte(QUOTE);
+    }
+    this.cut = false;
+    this.passedQuoted = false;
+    this.dropped = 0;
+    this.droppedBreaks = 0;
+    this.droppedCR = false;
+    this.recordBytes = 0;
+    if (b !== undefined) this.outByte(b);
+  }
+
+  private outByte(b: number): void {
+    if (this.at === this.out.length) {
+      const grown = Buffer.allocUnsafe(this.out.length * 2 + 64);
+      this.out.copy(grown, 0, 0, this.at);
+      this.out = grown;
+    }
+    this.out[this.at++] = b;
+  }
+}

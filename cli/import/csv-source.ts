@@ -1,0 +1,232 @@
+// CSV rows as items in the NDJSON shape, read lazily in constant memory. csv-parse reads the
+// records; before it, CsvRecordGuard bounds each record's size. csv-parse decodes as latin1, which
+// maps every byte to one character, so each cell can be checked as UTF-8 byte for byte and a cell
+// that is not UTF-8 is refused naming its line and column rather than imported with U+FFFD.
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { parse as parseCsv, type CsvError, type Parser } from 'csv-parse';
+import { setOwn } from '../../runtime/own-property.js';
+import { UsageError } from '../args.js';
+import { CsvRecordGuard, type Cut } from './csv-record-guard.js';
+import {
+  IDENTIFIER_COLUMNS, IDENTIFIER_PRECEDENCE, isIdentifierColumn, OPERATIONS,
+  type IdentifierColumn, type ImportOperation, type Item, type Row, type Source,
+} from './operations.js';
+import { firstInvalidUtf8 } from './utf8.js';
+
+/** A record longer than this cannot be an item (each is under 32 KB); it is cut and reported, not buffered. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
+/** Further CSV columns of bulk_track_events: column → item key (`id` names the person, so the event's own ID is `event_id`). */
+const EVENT_COLUMNS: Record<string, string> = { name: 'name', timestamp: 'timestamp', event_id: 'id' };
+
+type Column =
+  | { kind: 'identifier'; key: IdentifierColumn; name: string }
+  | { kind: 'field'; key: string; name: string }
+  | { kind: 'data'; key: string; name: string };
+
+const NON_ASCII = /[\x80-\xff]/;
+
+/** A cell as read (latin1: one character per byte) → its UTF-8 text, or where it is not UTF-8. */
+function utf8Cell(raw: string): { text: string } | { byte: number; char: number } {
+  if (!NON_ASCII.test(raw)) return { text: raw };
+  const bytes = Buffer.from(raw, 'latin1');
+  const invalid = firstInvalidUtf8(bytes);
+  return invalid ?? { text: bytes.toString('utf8') };
+}
+
+/** What each header column becomes in the item. */
+function csvColumns(header: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined): Column[] {
+  const names = header.map((raw, i) => {
+    const cell = utf8Cell(raw);
+    if (!('text' in cell)) throw new UsageError(`the CSV header is not UTF-8: column ${i + 1}, byte ${cell.byte}; save the file as UTF-8`);
+    return cell.text.trim();
+  });
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!name) throw new UsageError('the CSV header has an empty column name');
+    if (seen.has(name.toLowerCase())) throw new UsageError(`the CSV header names the column "${name}" twice`);
+    seen.add(name.toLowerCase());
+  }
+  const columns = names.map((name): Column => {
+    const lower = name.toLowerCase();
+    if (isIdentifierColumn(lower)) return { kind: 'identifier', key: lower, name };
+    if (operation === 'bulk_track_events' && EVENT_COLUMNS[lower]) return { kind: 'field', key: EVENT_COLUMNS[lower]!, name };
+    return { kind: 'data', key: name, name };
+  });
+  const identifiers = columns.filter((c) => c.kind === 'identifier');
+  if (identifier && !identifiers.some((c) => c.key === identifier)) {
+    throw new UsageError(`--identifier ${identifier}: the CSV header has no "${identifier}" column (it has ${names.join(', ')})`);
+  }
+  if (identifiers.length === 0) {
+    throw new UsageError(`the CSV header needs a column that identifies the person: ${IDENTIFIER_COLUMNS.join(', ')}`);
+  }
+  if (operation === 'bulk_track_events' && !columns.some((c) => c.kind === 'field' && c.key === 'name')) {
+    throw new UsageError('a CSV of events needs a "name" column');
+  }
+  return columns;
+}
+
+/** A CSV row as an item in the NDJSON shape; empty cells are left out, values stay strings (timestamps become numbers). */
+function csvItem(columns: Column[], cells: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined, guard: CsvRecordGuard): Omit<Row, 'index' | 'line'> {
+  const filled = new Map<IdentifierColumn, { value: string; name: string }>();
+  const fields: Item = {};
+  const data: Item = {};
+  let cut: { column: Column; cuts: Cut[] } | undefined;
+  let notUtf8: string | undefined;
+  columns.forEach((column, i) => {
+    let value = cells[i];
+    if (value === undefined) return;
+    const cuts = guard.cutsIn(value);
+    if (cuts.length) {
+      cut ??= { column, cuts };
+      value = `[${cuts.reduce((n, c) => n + c.bytes, 0) + Buffer.byteLength(guard.withoutMarker(value))} bytes, left out]`;
+    } else {
+      const cell = utf8Cell(value);
+      if (!('text' in cell)) {
+        notUtf8 ??= `column ${i + 1} ("${column.name}") is not UTF-8: byte ${cell.byte} (character ${cell.char}) of the cell starts an invalid sequence; save the file as UTF-8`;
+        value = Buffer.from(value, 'latin1').toString('utf8'); // shown in the failed file, U+FFFD and all
+      } else {
+        value = cell.text;
+      }
+    }
+    if (value === '') return;
+    // Column names are the person's own: set as own properties, so `__proto__` or `constructor` is an attribute like any other.
+    if (column.kind === 'identifier') filled.set(column.key, { value, name: column.name });
+    else if (column.kind === 'field') fields[column.key] = column.key === 'timestamp' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    else setOwn(data, column.key, value);
+  });
+
+  // The identifier: the one --identifier names, else the first filled of id, cio_id, email, phone.
+  // The other identifier cells are attributes of the person (data of the event).
+  const chosen = identifier ?? IDENTIFIER_PRECEDENCE.find((key) => filled.has(key));
+  const identifiers: Item = {};
+  if (chosen && filled.has(chosen)) identifiers[chosen] = filled.get(chosen)!.value;
+  for (const [key, { value, name }] of filled) if (key !== chosen) setOwn(data, name, value);
+  const item: Item = { identifiers, ...fields };
+  if (Object.keys(data).length > 0) item[OPERATIONS[operation].dataKey] = data;
+
+  if (cut) {
+    const { column, cuts } = cut;
+    const bytes = cuts.reduce((n, c) => n + c.bytes, 0);
+    return { item, failure: { reason: 'invalid', field: column.name, message: `the row is larger than ${MAX_RECORD_BYTES} bytes (column "${column.name}" and what follows: ${bytes} bytes more were left out); an item is under 32 KB` } };
+  }
+  if (notUtf8) return { item, failure: { reason: 'invalid_utf8', message: notUtf8 } };
+  if (cells.length !== columns.length) {
+    return { item, failure: { reason: 'parse_error', message: `the row has ${cells.length} field${cells.length === 1 ? '' : 's'} and the header ${columns.length}` } };
+  }
+  if (!chosen || !filled.has(chosen)) {
+    const message = identifier
+      ? `the --identifier column "${identifier}" is empty on this row`
+      : `no identifier: fill in one of ${columns.filter((c) => c.kind === 'identifier').map((c) => c.name).join(', ')} (or name the column to use with --identifier)`;
+    return { item, failure: { reason: 'invalid', field: 'identifiers', message } };
+  }
+  return { item, identifiedBy: chosen };
+}
+
+// csv-parse's own line count takes a CRLF inside quotes for two lines, so lines are counted here
+// from each record's raw text: the raw texts follow one another through the file, a skipped empty
+// line leads the next record's, and a CRLF, a CR or an LF is one line break. A cut record's
+// dropped line breaks are added back from its marker.
+const BREAKS = /\r\n|\r|\n/g;
+const LEADING_BREAKS = /^(?:\r\n|\r|\n)*/;
+function breaks(text: string | undefined): number {
+  return text ? (text.match(BREAKS)?.length ?? 0) : 0;
+}
+
+export interface CsvOptions {
+  operation: ImportOperation;
+  identifier?: IdentifierColumn;
+  /** Rows starting on a line up to this one were settled by an earlier run: counted, not yielded. */
+  skipThrough?: number;
+  maxRecordBytes?: number;
+}
+
+/** Opens the CSV and reads its header (usage errors surface before anything is sent); rows follow lazily. */
+export async function csvSource(file: string, options: CsvOptions): Promise<Source> {
+  const { operation, identifier, skipThrough = 0 } = options;
+  const guard = new CsvRecordGuard(options.maxRecordBytes ?? MAX_RECORD_BYTES);
+  const input = createReadStream(file);
+  // Records csv-parse could not read, in order, each after the records emitted before it.
+  const skipped: { after: number; raw: string | undefined; message: string }[] = [];
+  const parser: Parser = parseCsv({
+    encoding: 'latin1',
+    info: true,
+    raw: true,
+    skip_empty_lines: true,
+    relax_column_count: true, // a row of the wrong width is one failed item, not the end of the import
+    relax_quotes: true,
+    skip_records_with_error: true,
+    on_skip: (error: CsvError | undefined, raw: string | undefined) => {
+      skipped.push({ after: parser.info.records, raw, message: `not a CSV record: ${error?.message ?? 'unreadable'}` });
+      return undefined;
+    },
+  });
+  pipeline(input, guard, parser, () => {}); // an error reaches the records' iterator
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; raw?: string }>;
+  const close = () => input.destroy();
+  let line = 1; // where the next raw text starts
+  let emitted = 0;
+  /** The line a record starts on, moving past its text (and the breaks a cut took out of it). */
+  const startOf = (raw: string | undefined): number => {
+    const start = line + breaks(LEADING_BREAKS.exec(raw ?? '')?.[0]);
+    line += breaks(raw) + guard.cutsIn(raw ?? '').reduce((n, c) => n + c.breaks, 0);
+    return start;
+  };
+  const next = async () => {
+    try {
+      return await records.next();
+    } catch (error) {
+      const message = (error as Error).message;
+      throw message.startsWith('the file is UTF-16') ? new UsageError(`--file ${file}: ${message}`) : error;
+    }
+  };
+
+  const first = await next().catch((error) => {
+    close();
+    throw error;
+  });
+  emitted++;
+  if (first.done) {
+    close();
+    throw new UsageError(`${file} is empty: a CSV needs a header row`);
+  }
+  let columns: Column[];
+  try {
+    if (guard.cutsIn(first.value.raw ?? '').length) throw new UsageError(`the CSV header row is larger than ${MAX_RECORD_BYTES} bytes`);
+    columns = csvColumns(first.value.record, operation, identifier);
+    startOf(first.value.raw);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  const rows = (async function* (): AsyncGenerator<Row> {
+    let index = 0;
+    try {
+      const skippedRows = function* (): Generator<Row> {
+        while (skipped.length && skipped[0]!.after <= emitted) {
+          const { raw, message } = skipped.shift()!;
+          const start = startOf(raw);
+          const shown = raw === undefined ? null : Buffer.from(guard.withoutMarker(raw.replace(LEADING_BREAKS, '')), 'latin1').toString('utf8');
+          if (start <= skipThrough) index++;
+          else yield { index: index++, line: start, item: shown, failure: { reason: 'parse_error', message } };
+        }
+      };
+      for (let record = await next(); !record.done; record = await next()) {
+        yield* skippedRows();
+        emitted++;
+        const start = startOf(record.value.raw);
+        if (start <= skipThrough) {
+          index++;
+          continue;
+        }
+        yield { index: index++, line: start, ...csvItem(columns, record.value.record, operation, identifier, guard) };
+      }
+      emitted = Infinity;
+      yield* skippedRows();
+    } finally {
+      close();
+    }
+  })();
+  return { rows, bytesRead: () => guard.bytesIn, close };
+}

@@ -1,0 +1,83 @@
+// Which items are settled, and up to which line everything is. Batches are answered out of order
+// (4 in flight), so the watermark is the line before the first item still open: every item
+// before it was acknowledged by Customer.io or written to the failed file. Only the items after
+// the watermark are held (the open batch and those in flight), so memory stays flat.
+import { noCounts, type Counts } from './checkpoint.js';
+import type { IdentifierColumn } from './operations.js';
+
+export type Outcome = 'accepted' | 'failed' | 'possibly_processed';
+
+export interface Entry {
+  line: number;
+  identifiedBy: IdentifierColumn | undefined;
+  /** Set once the item is settled (or interrupted: reported, but still open for the watermark). */
+  outcome?: Outcome;
+  /** Settled for good; an item cut off by the interruption is reported but stays open, so --resume sends it again. */
+  final: boolean;
+}
+
+function count(counts: Counts, entry: Entry, outcome: Outcome): void {
+  counts.read++;
+  counts[outcome]++;
+  if (entry.identifiedBy) counts.identified_by[entry.identifiedBy] = (counts.identified_by[entry.identifiedBy] ?? 0) + 1;
+}
+
+export class SettlementLedger {
+  /** Items on lines up to the watermark, this run's and earlier runs'. */
+  readonly settledThrough: Counts;
+  /** Every item this run reported, final or interrupted (what the summary adds up). */
+  readonly thisRun: Counts = noCounts();
+  private open: Entry[] = [];
+  private head = 0;
+  private lastLine: number;
+
+  constructor(start: { watermarkLine: number; counts: Counts }) {
+    this.lastLine = start.watermarkLine;
+    this.settledThrough = structuredClone(start.counts);
+  }
+
+  /** The last line all of whose items are settled. */
+  get watermarkLine(): number {
+    const first = this.open[this.head];
+    return first ? first.line - 1 : this.lastLine;
+  }
+
+  /** Items read and not settled for good. */
+  get openItems(): number {
+    return this.open.length - this.head;
+  }
+
+  add(line: number, identifiedBy?: IdentifierColumn): Entry {
+    const entry: Entry = { line, identifiedBy, final: false };
+    this.open.push(entry);
+    this.lastLine = line;
+    return entry;
+  }
+
+  /** The item was acknowledged by Customer.io, or written to the failed file. */
+  settle(entry: Entry, outcome: Outcome): void {
+    if (entry.final) return;
+    if (entry.outcome === undefined) count(this.thisRun, entry, outcome);
+    entry.outcome = outcome;
+    entry.final = true;
+    this.advance();
+  }
+
+  /** The item's batch was cut off by the interruption: reported as `outcome`, sent again on --resume. */
+  interrupt(entry: Entry, outcome: Outcome): void {
+    if (entry.outcome !== undefined) return;
+    entry.outcome = outcome;
+    count(this.thisRun, entry, outcome);
+  }
+
+  private advance(): void {
+    while (this.head < this.open.length && this.open[this.head]!.final) {
+      const entry = this.open[this.head++]!;
+      count(this.settledThrough, entry, entry.outcome!);
+    }
+    if (this.head > 1024 && this.head * 2 > this.open.length) {
+      this.open = this.open.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// NDJSON rows, read lazily in constant memory: never more than a read chunk and one line (capped
+// at MAX_LINE_BYTES) are held. Lines are split on bytes, and a line that is not UTF-8 is refused
+// naming the byte where it goes wrong: a decoder that replaced it would import `caf�`.
+import { createReadStream } from 'node:fs';
+import { checkedItem, isObject, type Row, type Source } from './operations.js';
+import { firstInvalidUtf8, isUtf8, lossyText } from './utf8.js';
+
+/** A line longer than this cannot be an item (each is under 32 KB); it is reported, not buffered. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+const NEWLINE = 0x0a;
+
+/** One NDJSON line as an item; a failed-file record stands for its `item`, so that file is an input too. */
+function ndjsonItem(text: string, keys: Set<string>): Pick<Row, 'item' | 'failure'> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { item: text, failure: { reason: 'parse_error', message: `not JSON: ${(error as Error).message}` } };
+  }
+  if (isObject(value) && 'item' in value && 'reason' in value && 'line' in value) {
+    value = value.item;
+    if (typeof value === 'string') {
+      // The text of a line that was not JSON, perhaps fixed in the failed file.
+      try {
+        value = JSON.parse(value);
+      } catch (error) {
+        return { item: value, failure: { reason: 'parse_error', message: `"item" is still not JSON: ${(error as Error).message}; write the item as an object` } };
+      }
+    }
+  }
+  return checkedItem(value, keys);
+}
+
+export interface NdjsonOptions {
+  keys: Set<string>;
+  /** Lines up to this one were settled by an earlier run: counted, not parsed or yielded. */
+  skipThrough?: number;
+  maxLineBytes?: number;
+}
+
+export function ndjsonSource(file: string, options: NdjsonOptions): Source {
+  const stream = createReadStream(file);
+  let bytes = 0;
+  const rows = (async function* (): AsyncGenerator<Row> {
+    const { keys, skipThrough = 0, maxLineBytes = MAX_LINE_BYTES } = options;
+    let line = 0;
+    let index = 0;
+    let tooLong = false; // inside a line past maxLineBytes: skip to its end
+    /** One line's text (a line ending's \r included) as a row; undefined for a blank or skipped line. */
+    const row = (text: string): Row | undefined => {
+      line++;
+      if (tooLong) {
+        tooLong = false;
+        if (line <= skipThrough) return void index++;
+        return { index: index++, line, item: null, failure: { reason: 'invalid', message: `line longer than ${maxLineBytes} bytes; an item is under 32 KB` } };
+      }
+      const trimmed = text.trim();
+      if (!trimmed) return undefined; // a blank line is no item
+      if (line <= skipThrough) return void index++;
+      return { index: index++, line, ...ndjsonItem(trimmed, keys) };
+    };
+    const notUtf8 = (lineBytes: Buffer): Row | undefined => {
+      line++;
+      if (line <= skipThrough) return void index++;
+      const at = firstInvalidUtf8(lineBytes)!;
+      return {
+        index: index++, line, item: lossyText(lineBytes).trim(),
+        failure: { reason: 'invalid_utf8', message: `line ${line} is not UTF-8: byte ${at.byte} (character ${at.char}) of the line starts an invalid sequence; save the file as UTF-8` },
+      };
+    };
+    /** The lines of `region`: the text before each newline in it, and the text after the last one. */
+    function* lines(region: Buffer): Generator<Row> {
+      if (isUtf8(region)) {
+        // The common case: decode the whole region once and cut it into lines as text.
+        const text = region.toString('utf8');
+        for (let start = 0; ;) {
+          const end = text.indexOf('\n', start);
+          const next = row(end === -1 ? text.slice(start) : text.slice(start, end));
+          if (next) yield next;
+          if (end === -1) return;
+          start = end + 1;
+        }
+      }
+      for (let start = 0; ;) {
+        const end = region.indexOf(NEWLINE, start);
+        const bytesOfLine = end === -1 ? region.subarray(start) : region.subarray(start, end);
+        const next = tooLong || isUtf8(bytesOfLine) ? row(bytesOfLine.toString('utf8')) : notUtf8(bytesOfLine);
+        if (next) yield next;
+        if (end === -1) return;
+        start = end + 1;
+      }
+    }
+
+    let rest: Buffer | undefined; // the start of a line whose end has not been read yet
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      const buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+      rest = undefined;
+      const lastNewline = buffer.lastIndexOf(NEWLINE);
+      if (lastNewline === -1) {
+        if (tooLong || buffer.length > maxLineBytes) tooLong = true; // drop it: only its line number matters
+        else rest = buffer;
+        continue;
+      }
+      yield* lines(buffer.subarray(0, lastNewline));
+      // The text after the last newline starts the next line.
+      const tail = buffer.subarray(lastNewline + 1);
+      if (tail.length > maxLineBytes) tooLong = true;
+      else if (tail.length > 0) rest = tail;
+    }
+    if (rest || tooLong) yield* lines(rest ?? Buffer.alloc(0));
+  })();
+  return { rows, bytesRead: () => bytes, close: () => stream.destroy() };
+}

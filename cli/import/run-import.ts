@@ -1,0 +1,348 @@
+// The import loop: hashes the file, reads its rows lazily, gives events their stable ids, streams
+// them through runBulk, and settles every item (acknowledged by Customer.io, or written to the
+// failed file) in a ledger whose watermark goes into a checkpoint as batches are answered.
+//
+// Interruption: `stop` ends the reading; the batches in flight are waited for (at most
+// drainTimeoutMs) and the checkpoint is written. `abort` (or the end of that wait) cancels the
+// batches in flight at once: their items are reported as possibly processed (or not sent) but
+// stay open in the checkpoint, so --resume sends them again, with the same ids.
+import { rmSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import type { AuthValues } from '../../auth/credentials.js';
+import { runBulk, type BulkRuntime, type BulkSummary, type ItemFailure, type SentBatch } from '../../runtime/bulk/run-bulk.js';
+import type { ExecuteOptions } from '../../runtime/index.js';
+import { UsageError } from '../args.js';
+import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Counts } from './checkpoint.js';
+import { csvSource } from './csv-source.js';
+import { FailedItemsFile } from './failed-file.js';
+import { fileIdentity, StoppedBeforeSending, type FileIdentity } from './file-identity.js';
+import { SettlementLedger, type Entry, type Outcome } from './ledger.js';
+import { ndjsonSource } from './ndjson-source.js';
+import { identifierOf, itemKeys, OPERATIONS, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source } from './operations.js';
+import { ProgressBar, type ImportProgress, type ProgressStream } from './progress.js';
+import { stableEventId } from './stable-ids.js';
+
+export type FileKind = 'ndjson' | 'csv';
+
+export function fileKind(file: string): FileKind | undefined {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
+  if (ext === '.csv') return 'csv';
+  return undefined;
+}
+
+/** The longest wait for batches in flight after `stop`: a call's own time budget (execute's default). */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/** Checkpoints are written at most this often while batches are answered (and always at the end). */
+const CHECKPOINT_INTERVAL_MS = 200;
+
+export interface ImportOptions {
+  operation: ImportOperation;
+  file: string;
+  /** Where failed items go (default `<file>.failed.ndjson`); removed again when nothing failed. */
+  failedFile?: string;
+  auth: AuthValues;
+  /** Options for every batch's execute() (origin, timeouts, retry…). */
+  execute?: ExecuteOptions;
+  concurrency?: number;
+  /** CSV only: the column that identifies the person; the other identifier columns become attributes (data). */
+  identifier?: IdentifierColumn;
+  /** Go on from the checkpoint an interrupted run left beside the failed file. */
+  resume?: boolean;
+  /** Fired on the first interruption: stop reading, let the batches in flight finish, keep a checkpoint. */
+  stop?: AbortSignal;
+  /** Fired on the second: cancel the batches in flight at once. */
+  abort?: AbortSignal;
+  /** How long `stop` waits for batches in flight before cancelling them (default 30 s). */
+  drainTimeoutMs?: number;
+  /** Progress bar target; null for none. */
+  progress?: ProgressStream | null;
+  /** Redraw interval (default 200 ms on a TTY, 2 s otherwise). */
+  progressIntervalMs?: number;
+  /** Called as batches settle (for a caller that samples its own figures, such as the benchmark). */
+  onProgress?: (progress: ImportProgress) => void;
+  /** Notes for the person (an earlier checkpoint replaced…); default none. */
+  note?: (text: string) => void;
+}
+
+export interface ImportSummary extends BulkSummary {
+  /** Items read from the file, across runs: accepted + failed + possibly_processed. `total` is the same figure. */
+  read: number;
+  /** Items by the identifier that chose the person, e.g. `{ "id": 1200, "email": 30 }`. */
+  identified_by: Partial<Record<IdentifierColumn, number>>;
+  seconds: number;
+  items_per_second: number;
+  max_rss_mb: number;
+  failed_file: string | null;
+  /** The checkpoint --resume goes on from; null once the whole file is settled (it is then removed). */
+  checkpoint: string | null;
+  /** Set when the import stopped before the end of the file. */
+  interrupted?: {
+    /** Every item up to this line is settled; --resume reads on from the next one. */
+    watermark_line: number;
+    /** Items after the watermark that were read (some reported here as possibly processed or not sent): --resume sends them again. */
+    items_after_watermark: number;
+  };
+  /** Set on --resume: the line the run went on from, and how many runs the import took so far. */
+  resumed?: { from_line: number; runs: number };
+  /** Set when Customer.io refused the credentials: the rest of the file was not sent (and is in the failed file). */
+  stopped?: { code: string; message: string };
+}
+
+interface Pending {
+  entry: Entry;
+  line: number;
+  index: number;
+  item: unknown;
+}
+
+/** Where a run starts: from the top, or from a checkpoint. */
+interface Start {
+  watermarkLine: number;
+  counts: Counts;
+  runs: number;
+  identifier: IdentifierColumn | undefined;
+}
+
+function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFile: string): Start {
+  if (!options.resume) {
+    if (readCheckpointSafely(checkpointFile)) options.note?.(`an earlier, interrupted import left ${checkpointFile}; starting over from line 1 (--resume would have gone on from it)`);
+    return { watermarkLine: 0, counts: noCounts(), runs: 1, identifier: options.identifier };
+  }
+  let checkpoint: Checkpoint | undefined;
+  try {
+    checkpoint = readCheckpoint(checkpointFile);
+  } catch (error) {
+    throw new UsageError(`--resume: ${(error as Error).message}`);
+  }
+  if (!checkpoint) throw new UsageError(`--resume: there is no checkpoint at ${checkpointFile} (the import finished, or never started; give the same --failed as the interrupted run)`);
+  if (checkpoint.file_sha256 !== identity.sha256Hex) {
+    throw new UsageError(`--resume: ${options.file} is not the file the checkpoint was written for (SHA-256 ${identity.sha256Hex.slice(0, 12)}…, the checkpoint's ${checkpoint.file_sha256.slice(0, 12)}…: the content changed); import it without --resume`);
+  }
+  if (checkpoint.operation !== options.operation) {
+    throw new UsageError(`--resume: the checkpoint is of ${checkpoint.operation}, not ${options.operation}`);
+  }
+  if (options.identifier && options.identifier !== (checkpoint.identifier ?? undefined)) {
+    throw new UsageError(`--resume: the interrupted run used ${checkpoint.identifier ? `--identifier ${checkpoint.identifier}` : 'no --identifier'}; resume it the same way`);
+  }
+  return { watermarkLine: checkpoint.watermark_line, counts: checkpoint.counts, runs: checkpoint.runs + 1, identifier: checkpoint.identifier ?? undefined };
+}
+
+function readCheckpointSafely(path: string): Checkpoint | undefined {
+  try {
+    return readCheckpoint(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Streams the file through runBulk and writes every failed item to the failed file. */
+export async function importFile(registry: BulkRuntime, options: ImportOptions): Promise<ImportSummary> {
+  const { operation, file } = options;
+  const spec = OPERATIONS[operation];
+  const kind = fileKind(file);
+  if (!kind) throw new UsageError(`--file must end in .ndjson, .jsonl or .csv: ${file}`);
+  const failedPath = options.failedFile ?? `${file}.failed.ndjson`;
+  if (resolve(failedPath) === resolve(file)) throw new UsageError('--failed must not be the file being imported');
+  const checkpointFile = checkpointPath(failedPath);
+  const started = performance.now();
+
+  let identity: FileIdentity;
+  try {
+    identity = await fileIdentity(file, options.stop);
+  } catch (error) {
+    if (!(error instanceof StoppedBeforeSending)) throw error;
+    return nothingSent(options, failedPath, checkpointFile, started);
+  }
+  const start = startFrom(options, identity, checkpointFile);
+  const identifier = start.identifier;
+
+  const source: Source = kind === 'csv'
+    ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine })
+    : ndjsonSource(file, { keys: itemKeys(registry, operation), skipThrough: start.watermarkLine });
+  let failed: FailedItemsFile;
+  try {
+    failed = options.resume ? await FailedItemsFile.resume(failedPath, start.watermarkLine) : FailedItemsFile.create(failedPath);
+  } catch (error) {
+    source.close();
+    throw new UsageError(`--failed ${failedPath} cannot be written (${(error as Error).message})`);
+  }
+  const keptRecords = failed.records;
+  if (options.resume && keptRecords !== start.counts.failed + start.counts.possibly_processed) {
+    options.note?.(`${failedPath} holds ${keptRecords} records of lines 1-${start.watermarkLine}; the checkpoint counted ${start.counts.failed + start.counts.possibly_processed} (was it edited?)`);
+  }
+
+  const ledger = new SettlementLedger({ watermarkLine: start.watermarkLine, counts: start.counts });
+  const pending = new Map<number, Pending>(); // runBulk index → item, from read until settled
+  const inFlight = new Map<SentBatch, Checkpoint['in_flight'][number]>();
+  let exhausted = false;
+
+  const saveCheckpoint = () => {
+    failed.sync(); // every record of a settled line is on disk before the checkpoint says so
+    writeCheckpoint(checkpointFile, {
+      version: 1,
+      file,
+      file_bytes: identity.bytes,
+      file_sha256: identity.sha256Hex,
+      operation,
+      identifier: identifier ?? null,
+      failed_file: failedPath,
+      watermark_line: ledger.watermarkLine,
+      in_flight: [...inFlight.values()].sort((a, b) => a.first_line - b.first_line),
+      counts: ledger.settledThrough,
+      runs: start.runs,
+      updated_at: new Date().toISOString(),
+    });
+    lastCheckpoint = performance.now();
+  };
+  let lastCheckpoint = 0;
+  saveCheckpoint(); // a kill from here on leaves something to resume
+
+  // Cancelling: the caller's abort, or the end of the wait after stop.
+  const cancel = new AbortController();
+  const onAbort = () => cancel.abort();
+  let drainTimer: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    drainTimer ??= setTimeout(onAbort, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+  };
+  if (options.abort?.aborted) onAbort();
+  else options.abort?.addEventListener('abort', onAbort, { once: true });
+  if (options.stop?.aborted) onStop();
+  else options.stop?.addEventListener('abort', onStop, { once: true });
+  const stopping = () => options.stop?.aborted === true || cancel.signal.aborted;
+  const batchSignal = options.execute?.signal ? AbortSignal.any([options.execute.signal, cancel.signal]) : cancel.signal;
+
+  const writeFailure = (item: Omit<Pending, 'entry'>, failure: Omit<ItemFailure, 'index'>) => {
+    failed.write({
+      line: item.line, index: item.index, reason: failure.reason,
+      ...(failure.field ? { field: failure.field } : {}), message: failure.message, item: item.item,
+    });
+  };
+  const state = (): ImportProgress => {
+    const counts = addCounts(start.counts, ledger.thisRun);
+    return {
+      done: counts.read, accepted: counts.accepted, failed: counts.failed, possibly_processed: counts.possibly_processed,
+      read: counts.read + ledger.openItems, bytes_read: source.bytesRead(), file_bytes: identity.bytes,
+    };
+  };
+  const settled = () => {
+    if (performance.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+    options.onProgress?.(state());
+  };
+
+  let bulkIndex = 0;
+  async function* entities(): AsyncGenerator<Item> {
+    for await (const row of source.rows as AsyncIterable<Row>) {
+      if (stopping()) return; // this row is read again on --resume
+      if (row.failure) {
+        const entry = ledger.add(row.line);
+        writeFailure(row, row.failure);
+        ledger.settle(entry, 'failed');
+        continue;
+      }
+      let item = row.item as Item;
+      // Events get an id from the file's content and their line, unless the file gives one.
+      if (spec.hasEventIds && item.id === undefined) item = { ...item, id: stableEventId(identity.sha256, row.line) };
+      const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item));
+      pending.set(bulkIndex++, { entry, line: row.line, index: row.index, item });
+      yield spec.toEntity(item);
+    }
+    exhausted = true;
+  }
+
+  const itemPath = operation === 'bulk_track_events' ? (message: string) => message.replace(/"item\.attributes/g, '"item.data') : (message: string) => message;
+  const bar = options.progress ? new ProgressBar(options.progress, state, options.progressIntervalMs) : undefined;
+  bar?.start();
+
+  let summary: Awaited<ReturnType<typeof runBulk>> | undefined;
+  let complete = false;
+  try {
+    summary = await runBulk(registry, entities(), {
+      auth: options.auth,
+      concurrency: options.concurrency ?? 4,
+      execute: { ...options.execute, signal: batchSignal },
+      onFailure: (failure) => {
+        const item = pending.get(failure.index);
+        if (!item) return;
+        pending.delete(failure.index);
+        const message = itemPath(failure.message.replaceAll(`items[${failure.index}]`, 'item'));
+        writeFailure(item, { ...failure, message });
+        const outcome: Outcome = failure.reason === 'possibly_processed' ? 'possibly_processed' : 'failed';
+        const cutOff = cancel.signal.aborted && (failure.reason === 'possibly_processed' || failure.reason === 'not_sent');
+        if (cutOff) ledger.interrupt(item.entry, outcome);
+        else ledger.settle(item.entry, outcome);
+      },
+      onBatchStart: (batch) => {
+        const first = pending.get(batch.indexes[0]!)!;
+        const last = pending.get(batch.indexes.at(-1)!)!;
+        inFlight.set(batch, { first_line: first.line, last_line: last.line, items: batch.indexes.length });
+      },
+      onBatchSettled: (batch) => {
+        // Items of the batch not reported failed were accepted.
+        for (const index of batch.indexes) {
+          const item = pending.get(index);
+          if (!item) continue;
+          pending.delete(index);
+          ledger.settle(item.entry, 'accepted');
+        }
+        inFlight.delete(batch);
+        settled();
+      },
+    });
+    complete = exhausted && ledger.openItems === 0;
+  } finally {
+    if (drainTimer) clearTimeout(drainTimer);
+    options.abort?.removeEventListener('abort', onAbort);
+    options.stop?.removeEventListener('abort', onStop);
+    source.close();
+    bar?.stop(complete ? 'done' : 'interrupted');
+    try {
+      if (complete) failed.close();
+      else {
+        saveCheckpoint();
+        failed.close();
+      }
+    } catch (error) {
+      throw new Error(`the failed items could not be written to ${failedPath}: ${(error as Error).message}`);
+    }
+  }
+  if (complete) removeCheckpoint(checkpointFile);
+  if (failed.records === 0) rmSync(failedPath, { force: true }); // --resume starts an absent one afresh
+
+  const counts = addCounts(start.counts, ledger.thisRun);
+  const seconds = (performance.now() - started) / 1000;
+  const bulk = summary!;
+  return {
+    total: counts.read,
+    read: counts.read,
+    accepted: counts.accepted,
+    failed: counts.failed,
+    possibly_processed: counts.possibly_processed,
+    identified_by: counts.identified_by,
+    batches: bulk.batches,
+    average_batch_bytes: bulk.average_batch_bytes,
+    average_batch_fill: bulk.average_batch_fill,
+    seconds: Number(seconds.toFixed(2)),
+    items_per_second: seconds > 0 ? Math.round(ledger.thisRun.read / seconds) : ledger.thisRun.read,
+    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    failed_file: failed.records > 0 ? failedPath : null,
+    checkpoint: complete ? null : checkpointFile,
+    ...(complete ? {} : { interrupted: { watermark_line: ledger.watermarkLine, items_after_watermark: ledger.openItems } }),
+    ...(options.resume ? { resumed: { from_line: start.watermarkLine + 1, runs: start.runs } } : {}),
+    ...(bulk.stopped && !bulk.stopped.ok ? { stopped: { code: bulk.stopped.error.code, message: bulk.stopped.error.message } } : {}),
+  };
+}
+
+/** Stopped during the hash pass: nothing read or sent, any earlier checkpoint left as it was. */
+function nothingSent(options: ImportOptions, failedPath: string, checkpointFile: string, started: number): ImportSummary {
+  const checkpoint = options.resume ? readCheckpointSafely(checkpointFile) : undefined;
+  const counts = checkpoint?.counts ?? noCounts();
+  return {
+    total: counts.read, read: counts.read, accepted: counts.accepted, failed: counts.failed, possibly_processed: counts.possibly_processed,
+    identified_by: counts.identified_by, batches: 0, average_batch_bytes: 0, average_batch_fill: 0,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(2)), items_per_second: 0,
+    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    failed_file: null, checkpoint: checkpoint ? checkpointFile : null,
+    interrupted: { watermark_line: checkpoint?.watermark_line ?? 0, items_after_watermark: 0 },
+  };
+}

@@ -41,7 +41,7 @@ export interface Checkpoint {
   failed_file: string;
   /** Every item on lines 1 to this one is settled: acknowledged by Customer.io, or in the failed file. */
   watermark_line: number;
-  /** Batches sent and not answered when the checkpoint was written; --resume sends their lines again. */
+  /** Batches sent and not answered when the checkpoint was written (or cut off by the interruption); --resume sends their lines again. */
   in_flight: { first_line: number; last_line: number; items: number }[];
   /** Items on lines up to the watermark, across runs; their failed records are the failed file's. */
   counts: Counts;

@@ -4,8 +4,9 @@
 //
 // Interruption: `stop` ends the reading; the batches in flight are waited for (at most
 // drainTimeoutMs) and the checkpoint is written. `abort` (or the end of that wait) cancels the
-// batches in flight at once: their items are reported as possibly processed (or not sent) but
-// stay open in the checkpoint, so --resume sends them again, with the same ids.
+// batches in flight at once: their items are reported as possibly processed but stay open in
+// the checkpoint, so --resume sends them again, with the same ids; items it stopped from being
+// sent at all are left as if unread.
 import { rmSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { AuthValues } from '../../auth/credentials.js';
@@ -33,8 +34,8 @@ export function fileKind(file: string): FileKind | undefined {
 
 /** The longest wait for batches in flight after `stop`: a call's own time budget (execute's default). */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
-/** Checkpoints are written at most this often while batches are answered (and always at the end). */
-const CHECKPOINT_INTERVAL_MS = 200;
+/** A checkpoint lags the answers by at most this much (one is written at the start and at the end too). */
+const CHECKPOINT_INTERVAL_MS = 100;
 
 export interface ImportOptions {
   operation: ImportOperation;
@@ -80,7 +81,7 @@ export interface ImportSummary extends BulkSummary {
   interrupted?: {
     /** Every item up to this line is settled; --resume reads on from the next one. */
     watermark_line: number;
-    /** Items after the watermark that were read (some reported here as possibly processed or not sent): --resume sends them again. */
+    /** Items after the watermark that were read (those of cut-off batches reported here as possibly processed): --resume sends them again. */
     items_after_watermark: number;
   };
   /** Set on --resume: the line the run went on from, and how many runs the import took so far. */
@@ -225,8 +226,16 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
       read: counts.read + ledger.openItems, bytes_read: source.bytesRead(), file_bytes: identity.bytes,
     };
   };
+  // Written when a batch settles, at most every CHECKPOINT_INTERVAL_MS: one that comes sooner
+  // is written by a timer at the end of the interval, so the checkpoint is never further behind.
+  let checkpointTimer: NodeJS.Timeout | undefined;
   const settled = () => {
-    if (performance.now() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+    const since = performance.now() - lastCheckpoint;
+    if (since >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+    else checkpointTimer ??= setTimeout(() => {
+      checkpointTimer = undefined;
+      saveCheckpoint();
+    }, CHECKPOINT_INTERVAL_MS - since);
     options.onProgress?.(state());
   };
 
@@ -264,12 +273,13 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
       onFailure: (failure) => {
         const item = pending.get(failure.index);
         if (!item) return;
+        // Never sent because of the interruption: as good as unread, --resume reads it again.
+        if (failure.reason === 'not_sent' && cancel.signal.aborted) return void pending.delete(failure.index);
         pending.delete(failure.index);
         const message = itemPath(failure.message.replaceAll(`items[${failure.index}]`, 'item'));
         writeFailure(item, { ...failure, message });
         const outcome: Outcome = failure.reason === 'possibly_processed' ? 'possibly_processed' : 'failed';
-        const cutOff = cancel.signal.aborted && (failure.reason === 'possibly_processed' || failure.reason === 'not_sent');
-        if (cutOff) ledger.interrupt(item.entry, outcome);
+        if (cancel.signal.aborted && failure.reason === 'possibly_processed') ledger.interrupt(item.entry, outcome);
         else ledger.settle(item.entry, outcome);
       },
       onBatchStart: (batch) => {
@@ -277,7 +287,7 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
         const last = pending.get(batch.indexes.at(-1)!)!;
         inFlight.set(batch, { first_line: first.line, last_line: last.line, items: batch.indexes.length });
       },
-      onBatchSettled: (batch) => {
+      onBatchSettled: (batch, outcome) => {
         // Items of the batch not reported failed were accepted.
         for (const index of batch.indexes) {
           const item = pending.get(index);
@@ -285,13 +295,15 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
           pending.delete(index);
           ledger.settle(item.entry, 'accepted');
         }
-        inFlight.delete(batch);
+        // A batch cut off by the interruption stays listed: sent, never answered, sent again on --resume.
+        if (!(cancel.signal.aborted && outcome === 'possibly_processed')) inFlight.delete(batch);
         settled();
       },
     });
     complete = exhausted && ledger.openItems === 0;
   } finally {
     if (drainTimer) clearTimeout(drainTimer);
+    if (checkpointTimer) clearTimeout(checkpointTimer);
     options.abort?.removeEventListener('abort', onAbort);
     options.stop?.removeEventListener('abort', onStop);
     source.close();

@@ -52,6 +52,51 @@ export function lintFormSchema(schema: JsonSchema, label: string, operationNames
   return problems;
 }
 
+/** A description's words for "what happens when this is left out". */
+const SPEAKS_OF_DEFAULT = /\bdefault(?:s|ed)?\b/i;
+/** …said of Customer.io's own choice (or a template's, a workspace's): the connector sends nothing then. */
+const SOMEONE_ELSES_DEFAULT = /Customer\.io|template|workspace/;
+/** "default" naming a thing rather than a value: the default language, app, email, sound. */
+const DEFAULT_AS_A_NAME = /\bdefault[- ](?:language|app|email|notification|sound)/i;
+
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.;])\s+/);
+}
+
+/**
+ * The definition format's rule for defaults: a `default` is what the runtime sends when the
+ * field is left out (input-defaults.ts). So a `default` must be a valid value of its field and
+ * sit where it is applied: a field of the input or of an object inside it (in a oneOf/anyOf
+ * branch or a list item it may only repeat the field's `const`, as a hint for forms). And a
+ * description that speaks of a default on a field without one must say whose it is (Customer.io's,
+ * the template's, the workspace's): otherwise it promises a value the connector does not send.
+ */
+export function lintDefaults(schema: JsonSchema, label: string): string[] {
+  const problems: string[] = [];
+  const visit = (node: JsonSchema, where: string, applied: boolean): void => {
+    for (const [key, field] of Object.entries((node.properties as Record<string, JsonSchema> | undefined) ?? {})) {
+      const at = `${where}.${key}`;
+      if ('default' in field) {
+        if (!applied && !('const' in field && JSON.stringify(field.const) === JSON.stringify(field.default))) {
+          problems.push(`${label} ${at}: a default inside a choice or a list item is never sent; give it on a field of the input or of an object in it (or only repeat the const)`);
+        }
+        const validate = compileSchema(field);
+        if (!validate(field.default)) problems.push(`${label} ${at}: the default ${JSON.stringify(field.default)} is not a valid value of the field: ${describeErrors(validate.errors ?? [], field, 'default').map((p) => p.message).join('; ')}`);
+      } else if (typeof field.description === 'string') {
+        const claim = sentences(field.description).find((s) => SPEAKS_OF_DEFAULT.test(s.replace(DEFAULT_AS_A_NAME, '')) && !SOMEONE_ELSES_DEFAULT.test(s));
+        if (claim) problems.push(`${label} ${at}: the description promises a default ("${claim}") but the field has no "default", so nothing is sent; add "default" or say whose default it is (Customer.io's)`);
+      }
+      visit(field, at, applied);
+    }
+    for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) {
+      (node[keyword] as JsonSchema[] | undefined)?.forEach((branch, i) => visit(branch, `${where}{${keyword}[${i}]}`, false));
+    }
+    if (node.items && typeof node.items === 'object') visit(node.items as JsonSchema, `${where}[]`, false);
+  };
+  visit(schema, 'input', true);
+  return problems;
+}
+
 /** Inputs named after a resource that has a list endpoint must offer its dropdown. */
 export const DROPDOWN_FOR_FIELD: Record<string, string> = {
   segment_id: 'list_segments_ddl',
@@ -82,6 +127,7 @@ function lintDropdowns(schema: JsonSchema, label: string): string[] {
 export function lintOperation(connector: LoadedConnector, operation: LoadedOperation): string[] {
   const label = `${connector.name}/${operation.name}`;
   const problems = lintFormSchema(operation.input_schema, `${label} input`, new Set(connector.operationsByName.keys()));
+  problems.push(...lintDefaults(operation.input_schema, label));
   // Track keys cannot call the App API, so Track fields cannot have App dropdowns.
   if (connector.api !== 'track') problems.push(...lintDropdowns(operation.input_schema, `${label} input`));
   const inputProps = Object.keys((operation.input_schema.properties as object) ?? {});

@@ -12,6 +12,7 @@ import { send, TransportError } from './dispatch.js';
 import { OperationError, userInputError, type Envelope, type EnvelopeError, type ShownRequest, type SuccessMeta } from './envelope.js';
 import { errorFromAnswer, parseJson, retryAfterSeconds, type HttpAnswer } from './error-mapping.js';
 import { handlers } from './handlers/index.js';
+import { withDefaults } from './input-defaults.js';
 import type { LoadedConnector, LoadedOperation } from './loader.js';
 import { bucketFor, type RateLimiter } from './rate-limit.js';
 import { DEFAULT_MAX_ITEMS, firstPageInput, joinPages, nextPageInput, pageSize, wantsAllPages, withoutPagingControls } from './pagination.js';
@@ -109,13 +110,15 @@ function findTarget(runtime: Runtime, call: ExecuteRequest): Target {
 }
 
 /**
- * Validates auth and input and returns the input as the runtime uses it: a copy, in which
- * date-times given for Unix-time fields have become seconds (the caller's object is untouched).
+ * Validates auth and input and returns the input as the runtime uses it: with the schema's
+ * defaults filled in, and date-times given for Unix-time fields turned into seconds (in copies:
+ * the caller's object is untouched).
  */
 function validatedInput(runtime: Runtime, { connector, operation }: Target, call: ExecuteRequest): Record<string, unknown> {
   validateOrThrow(runtime.validator('auth', connector), call.auth ?? {}, connector.auth_schema, 'auth');
+  const given = withDefaults(operation.input_schema, call.input ?? {});
   // Only a schema with Unix-time fields changes the input while validating; the others read it.
-  const input = convertsInput(operation) ? copyOfInput(call.input ?? {}) : (call.input ?? {});
+  const input = convertsInput(operation) ? copyOfInput(given) : given;
   validateOrThrow(runtime.validator('input', connector, operation), input, operation.input_schema, 'input');
   return input;
 }
@@ -133,27 +136,38 @@ function copyOfInput(input: Record<string, unknown>): Record<string, unknown> {
 
 const NOT_PLAIN = Symbol('not plain data');
 
-function copyOfPlainData(value: unknown): unknown {
+/**
+ * `ancestors`: the objects being copied around this one. An object inside itself is no plain
+ * data (JSON cannot hold it) and goes to structuredClone, which copies cycles; validation then
+ * refuses it, naming the field, rather than this copy recursing until the stack runs out.
+ */
+function copyOfPlainData(value: unknown, ancestors = new Set<object>()): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) continue; // keep holes as holes
-      const item = copyOfPlainData(value[i]);
+  if (ancestors.has(value)) return NOT_PLAIN;
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const copy = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) continue; // keep holes as holes
+        const item = copyOfPlainData(value[i], ancestors);
+        if (item === NOT_PLAIN) return NOT_PLAIN;
+        copy[i] = item;
+      }
+      return copy;
+    }
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = copyOfPlainData((value as Record<string, unknown>)[key], ancestors);
       if (item === NOT_PLAIN) return NOT_PLAIN;
-      copy[i] = item;
+      setOwn(copy, key, item);
     }
     return copy;
+  } finally {
+    ancestors.delete(value);
   }
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyOfPlainData((value as Record<string, unknown>)[key]);
-    if (item === NOT_PLAIN) return NOT_PLAIN;
-    setOwn(copy, key, item);
-  }
-  return copy;
 }
 
 const convertingOperations = new WeakMap<LoadedOperation, boolean>();

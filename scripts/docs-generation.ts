@@ -37,7 +37,7 @@ function fieldRows(schema: JsonSchema, prefix = '', depth = 0): string[] {
     const notes = [
       required.has(key) ? 'required' : '',
       advanced.has(key) ? 'advanced' : '',
-      field.default !== undefined ? `default \`${JSON.stringify(field.default)}\`` : '',
+      field.default !== undefined ? `when left out: \`${JSON.stringify(field.default)}\`` : '',
       field.lookup ? `dropdown: \`${(field.lookup as { operation: string }).operation}\`` : '',
     ].filter(Boolean).join(', ');
     rows.push(`| \`${name}\` | ${cell(typeOf(field))} | ${cell(notes)} | ${cell(field.description)} |`);
@@ -95,6 +95,8 @@ function connectorDoc(connector: LoadedConnector): string {
     connector.description,
     '',
     `Base URL \`{base}\`: US \`${bases.us}\`, EU \`${bases.eu}\`. ${ops.filter((o) => !o.hidden).length} operations and ${ops.filter((o) => o.hidden).length} dropdown helpers.`,
+    '',
+    'An input marked "when left out" takes that value when a call leaves it out, and the request carries it (inputs that only steer the connector, such as All pages, steer it); any other input left out is not sent, and a description that speaks of a default then says what Customer.io does.',
     '',
     '## Operations',
     '',

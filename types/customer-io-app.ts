@@ -51,7 +51,7 @@ export interface SendTransactionalEmailInput {
         body: string;
       };
   /**
-   * The address(es) to send to, comma-separated; defaults to the person's email attribute. With CC and BCC at most 15 recipients.
+   * The address(es) to send to, comma-separated; left empty, Customer.io sends to the person's email attribute. With CC and BCC at most 15 recipients.
    */
   to?: string;
   /**
@@ -99,11 +99,11 @@ export interface SendTransactionalEmailInput {
    */
   language?: string;
   /**
-   * Send even if the person is unsubscribed (default true for transactional mail).
+   * Send even if the person is unsubscribed (Customer.io's default for transactional mail: yes).
    */
   send_to_unsubscribed?: boolean;
   /**
-   * Whether to track opens and link clicks (default true).
+   * Whether to track opens and link clicks (Customer.io's default: yes).
    */
   tracked?: boolean;
   /**
@@ -164,7 +164,7 @@ export interface SendTransactionalPushInput {
    */
   transactional_message_id: number | string;
   /**
-   * Which of the person's devices get it: all (the default), last_used, or one device token from their profile.
+   * Which of the person's devices get it: all (what Customer.io uses when this is left empty), last_used, or one device token from their profile.
    */
   to?: string;
   /**
@@ -206,7 +206,7 @@ export interface SendTransactionalPushInput {
      */
     platform: 'ios' | 'android';
     /**
-     * When the device was last used, in Unix seconds (defaults to now). An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
+     * When the device was last used, in Unix seconds (Customer.io uses the time of the request when it is left empty). An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
      */
     last_used?: number | string;
     /**
@@ -4031,7 +4031,7 @@ export interface GetBulkCustomerAttributesInput {
    */
   ids: [string, ...string[]];
   /**
-   * What kind of identifier every entry in IDs is; leave empty for IDs. Email and phone work only when they are identifiers in your workspace.
+   * What kind of identifier every entry in IDs is (ID unless you choose another). Email and phone work only when they are identifiers in your workspace.
    */
   id_type?: 'id' | 'email' | 'phone' | 'cio_id';
 }
@@ -7211,7 +7211,7 @@ export interface GetCampaignLinkMetricsInput {
    */
   campaign_id: number;
   /**
-   * The unit of each step in the series (default days).
+   * The unit of each step in the series (Customer.io's default: days).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
@@ -7219,7 +7219,7 @@ export interface GetCampaignLinkMetricsInput {
    */
   steps?: number;
   /**
-   * Count each person once per link instead of every click (default false).
+   * Count each person once per link instead of every click (Customer.io's default: no).
    */
   unique?: boolean;
 }
@@ -8173,7 +8173,7 @@ export interface GetCampaignActionLinkMetricsInput {
    */
   action_id: number;
   /**
-   * The unit of each step in the series (default days).
+   * The unit of each step in the series (Customer.io's default: days).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
@@ -8181,7 +8181,7 @@ export interface GetCampaignActionLinkMetricsInput {
    */
   steps?: number;
   /**
-   * Count each person once per link instead of every click (default false).
+   * Count each person once per link instead of every click (Customer.io's default: no).
    */
   unique?: boolean;
 }
@@ -8260,7 +8260,7 @@ export interface ListCampaignMessagesInput {
    */
   drafts?: boolean;
   /**
-   * Add each in-app message's tracked survey responses (default false).
+   * Add each in-app message's tracked survey responses (Customer.io's default: no).
    */
   get_tracked_responses?: boolean;
   /**
@@ -8463,7 +8463,7 @@ export interface ListMessagesInput {
    */
   drafts?: boolean;
   /**
-   * Add each in-app message's tracked survey responses (default false).
+   * Add each in-app message's tracked survey responses (Customer.io's default: no).
    */
   get_tracked_responses?: boolean;
   /**
@@ -8600,7 +8600,7 @@ export interface GetMessageInput {
    */
   message_id: string;
   /**
-   * Add the in-app message's tracked survey responses (default false).
+   * Add the in-app message's tracked survey responses (Customer.io's default: no).
    */
   get_tracked_responses?: boolean;
 }
@@ -8804,11 +8804,11 @@ export interface ListActivitiesInput {
    */
   customer_id?: string;
   /**
-   * What kind of identifier Person is (default ID).
+   * What kind of identifier Person is; Customer.io reads Person as an ID when this is left empty.
    */
   id_type?: 'id' | 'email' | 'cio_id';
   /**
-   * Return activities of deleted people (default false).
+   * Return activities of deleted people (Customer.io's default: no).
    */
   deleted?: boolean;
   /**
@@ -9085,7 +9085,7 @@ export interface ExportDeliveriesInput {
    */
   attributes?: string[];
   /**
-   * Also export drafted messages (default false).
+   * Also export drafted messages (Customer.io's default: no).
    */
   drafts?: boolean;
   /**
@@ -9255,7 +9255,7 @@ export interface CreateImportInput {
          */
         identifier: 'id' | 'email';
         /**
-         * Whether to add new records, update existing ones, or both (default both).
+         * Whether to add new records, update existing ones, or both (Customer.io's default: both).
          */
         data_to_process?: 'all' | 'only_new' | 'only_existing';
         /**
@@ -9281,7 +9281,7 @@ export interface CreateImportInput {
          */
         identifier: 'id' | 'email';
         /**
-         * Whether to record events for everyone in the file (default) or only for people who already exist.
+         * Whether to record events for everyone in the file (Customer.io's default) or only for people who already exist.
          */
         data_to_process?: 'all' | 'only_existing';
         /**
@@ -9307,7 +9307,7 @@ export interface CreateImportInput {
          */
         object_type_id: number | string;
         /**
-         * Whether to add new records, update existing ones, or both (default both).
+         * Whether to add new records, update existing ones, or both (Customer.io's default: both).
          */
         data_to_process?: 'all' | 'only_new' | 'only_existing';
         /**
@@ -9333,7 +9333,7 @@ export interface CreateImportInput {
          */
         identifier: 'id' | 'email' | 'cio_id';
         /**
-         * Whether to add new records, update existing ones, or both (default both).
+         * Whether to add new records, update existing ones, or both (Customer.io's default: both).
          */
         data_to_process?: 'all' | 'only_new' | 'only_existing';
         /**
@@ -10497,7 +10497,7 @@ export interface UpdateNewsletterContentInput {
    */
   reply_to_id?: number;
   /**
-   * Email: where the message goes, in Liquid; {{customer.email}} by default.
+   * Email: where the message goes, in Liquid; Customer.io uses {{customer.email}} when it is left empty.
    */
   recipient?: string;
   /**
@@ -10911,7 +10911,7 @@ export interface UpdateNewsletterTranslationInput {
    */
   reply_to_id?: number;
   /**
-   * Email: where the message goes, in Liquid; {{customer.email}} by default.
+   * Email: where the message goes, in Liquid; Customer.io uses {{customer.email}} when it is left empty.
    */
   recipient?: string;
   /**
@@ -11359,7 +11359,7 @@ export interface UpdateNewsletterTestGroupTranslationInput {
    */
   reply_to_id?: number;
   /**
-   * Email: where the message goes, in Liquid; {{customer.email}} by default.
+   * Email: where the message goes, in Liquid; Customer.io uses {{customer.email}} when it is left empty.
    */
   recipient?: string;
   /**
@@ -12777,7 +12777,7 @@ export interface ListTransactionalMessagesDdlOutput {
 
 export interface ListSenderIdentitiesInput {
   /**
-   * Oldest first (asc, the default) or newest first (desc).
+   * Oldest first (asc, Customer.io's default) or newest first (desc).
    */
   sort?: 'asc' | 'desc';
   /**
@@ -12932,7 +12932,7 @@ export interface GetSenderIdentityUsageOutput {
 
 export interface ListSenderIdentitiesDdlInput {
   /**
-   * Oldest first (asc, the default) or newest first (desc).
+   * Oldest first (asc, Customer.io's default) or newest first (desc).
    */
   sort?: 'asc' | 'desc';
   /**
@@ -13610,7 +13610,7 @@ export interface CreateReportingWebhookInput {
    */
   disabled?: boolean;
   /**
-   * Report every open and click instead of only the first per message (default false).
+   * Report every open and click instead of only the first per message (Customer.io's default: no).
    */
   full_resolution?: boolean;
   /**
@@ -13875,7 +13875,7 @@ export interface UpdateReportingWebhookInput {
    */
   disabled?: boolean;
   /**
-   * Report every open and click instead of only the first per message (default false).
+   * Report every open and click instead of only the first per message (Customer.io's default: no).
    */
   full_resolution?: boolean;
   /**
@@ -14900,7 +14900,7 @@ export interface UploadAssetInput {
    */
   content_type: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/bmp' | 'application/pdf';
   /**
-   * The name shown in the asset library; defaults to the file name.
+   * The name shown in the asset library; Customer.io uses the file name when it is left empty.
    */
   name?: string;
   /**
@@ -15156,11 +15156,11 @@ export interface ListDesignComponentsInput {
    */
   direct_descendants_only?: boolean;
   /**
-   * The field to order by (created by default).
+   * The field to order by (Customer.io orders by created when it is left empty).
    */
   sort_by?: 'created' | 'updated' | 'name';
   /**
-   * Ascending (the default) or descending.
+   * Ascending (Customer.io's default) or descending.
    */
   sort_order?: 'asc' | 'desc';
   /**
@@ -15184,7 +15184,7 @@ export interface ListDesignComponentsInput {
    */
   limit?: number;
   /**
-   * Which page to read, counting from 1 (the default).
+   * Which page to read, counting from 1 (Customer.io reads page 1 when it is left empty).
    */
   page?: number;
   /**
@@ -15449,11 +15449,11 @@ export interface ListDesignFoldersInput {
    */
   direct_descendants_only?: boolean;
   /**
-   * The field to order by (created by default).
+   * The field to order by (Customer.io orders by created when it is left empty).
    */
   sort_by?: 'created' | 'updated' | 'name';
   /**
-   * Ascending (the default) or descending.
+   * Ascending (Customer.io's default) or descending.
    */
   sort_order?: 'asc' | 'desc';
   /**
@@ -15477,7 +15477,7 @@ export interface ListDesignFoldersInput {
    */
   limit?: number;
   /**
-   * Which page to read, counting from 1 (the default).
+   * Which page to read, counting from 1 (Customer.io reads page 1 when it is left empty).
    */
   page?: number;
   /**
@@ -15674,11 +15674,11 @@ export interface ListDesignEmailsInput {
    */
   direct_descendants_only?: boolean;
   /**
-   * The field to order by (created by default).
+   * The field to order by (Customer.io orders by created when it is left empty).
    */
   sort_by?: 'created' | 'updated' | 'name';
   /**
-   * Ascending (the default) or descending.
+   * Ascending (Customer.io's default) or descending.
    */
   sort_order?: 'asc' | 'desc';
   /**
@@ -15698,15 +15698,15 @@ export interface ListDesignEmailsInput {
    */
   updated_before?: number | string;
   /**
-   * Only emails that are reusable templates (Yes), that do not (No), or either (the default).
+   * Only emails that are reusable templates (Yes), that do not (No), or either (Customer.io's default).
    */
   is_template?: 'true' | 'false' | 'any';
   /**
-   * Only emails that have translations (Yes), that do not (No), or either (the default).
+   * Only emails that have translations (Yes), that do not (No), or either (Customer.io's default).
    */
   has_translations?: 'true' | 'false' | 'any';
   /**
-   * Only emails that are linked to a campaign, broadcast, newsletter or transactional message (Yes), that do not (No), or either (the default).
+   * Only emails that are linked to a campaign, broadcast, newsletter or transactional message (Yes), that do not (No), or either (Customer.io's default).
    */
   is_linked?: 'true' | 'false' | 'any';
   /**
@@ -15714,7 +15714,7 @@ export interface ListDesignEmailsInput {
    */
   limit?: number;
   /**
-   * Which page to read, counting from 1 (the default).
+   * Which page to read, counting from 1 (Customer.io reads page 1 when it is left empty).
    */
   page?: number;
   /**
@@ -15870,7 +15870,7 @@ export interface CreateDesignEmailInput {
      */
     reply_to_id?: number | null;
     /**
-     * Who receives the email, usually Liquid such as {{customer.email}} (the default when empty).
+     * Who receives the email, usually Liquid such as {{customer.email}} (what Customer.io uses when it is left empty).
      */
     recipient?: string;
     /**
@@ -15902,7 +15902,7 @@ export interface CreateDesignEmailInput {
    */
   parent_folder_id?: string | null;
   /**
-   * Make it a reusable template (default false).
+   * Make it a reusable template (Customer.io's default: no).
    */
   is_template?: boolean;
   /**
@@ -16445,7 +16445,7 @@ export interface UpdateDesignEmailInput {
      */
     reply_to_id?: number | null;
     /**
-     * Who receives the email, usually Liquid such as {{customer.email}} (the default when empty).
+     * Who receives the email, usually Liquid such as {{customer.email}} (what Customer.io uses when it is left empty).
      */
     recipient?: string;
     /**
@@ -16933,7 +16933,7 @@ export interface AddDesignEmailTranslationInput {
      */
     reply_to_id?: number | null;
     /**
-     * Who receives the email, usually Liquid such as {{customer.email}} (the default when empty).
+     * Who receives the email, usually Liquid such as {{customer.email}} (what Customer.io uses when it is left empty).
      */
     recipient?: string;
     /**
@@ -17504,7 +17504,7 @@ export interface UpdateDesignEmailTranslationInput {
      */
     reply_to_id?: number | null;
     /**
-     * Who receives the email, usually Liquid such as {{customer.email}} (the default when empty).
+     * Who receives the email, usually Liquid such as {{customer.email}} (what Customer.io uses when it is left empty).
      */
     recipient?: string;
     /**
@@ -18772,11 +18772,11 @@ export interface GetDesignEmailInboxPreviewCaptureInput {
    */
   client_id: string;
   /**
-   * Which image to download (the full screenshot by default).
+   * Which image to download (Customer.io returns the full screenshot when it is left empty).
    */
   variant?: 'screenshot' | 'thumbnail' | 'full_thumbnail';
   /**
-   * With Screenshot: which of the tile's screenshots (a key of its Screenshots, default for most clients).
+   * With Screenshot: which of the tile's screenshots (a key of its Screenshots, Customer.io's default for most clients).
    */
   key?: string;
 }

@@ -52,7 +52,7 @@ export interface ListMessagesInput {
    */
   drafts?: boolean;
   /**
-   * Add each in-app message's tracked survey responses (default false).
+   * Add each in-app message's tracked survey responses (Customer.io's default: no).
    */
   get_tracked_responses?: boolean;
   /**

@@ -277,7 +277,7 @@ export interface AddOrUpdateDeviceInput {
    */
   platform: 'ios' | 'android';
   /**
-   * When the person last used the device, in Unix seconds. Defaults to the time of this request. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
+   * When the person last used the device, in Unix seconds. Customer.io uses the time of this request when it is left empty. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   last_used?: number | string;
   /**
@@ -424,7 +424,7 @@ export interface AddCustomersToSegmentInput {
    */
   ids: [string, ...string[]];
   /**
-   * What kind of identifier the values in People are. Values of another kind are ignored. Defaults to ID.
+   * What kind of identifier the values in People are (ID unless you choose another). Values of another kind are ignored.
    */
   id_type?: 'id' | 'email' | 'cio_id';
 }
@@ -449,7 +449,7 @@ export interface RemoveCustomersFromSegmentInput {
    */
   ids: [string, ...string[]];
   /**
-   * What kind of identifier the values in People are. Defaults to ID, the kind Customer.io documents for removal.
+   * What kind of identifier the values in People are (ID, the kind Customer.io documents for removal, unless you choose another).
    */
   id_type?: 'id' | 'email' | 'cio_id';
 }
@@ -5194,7 +5194,7 @@ export interface RawHttpRequestInput {
         full_url: string;
       };
   /**
-   * Extra request headers. A Content-Type given here wins over the one inferred from the body; Authorization comes from the credentials and cannot be set.
+   * Extra request headers. A Content-Type given here wins over the one inferred from the body. Authorization comes from the credentials, and Host, Content-Length, Transfer-Encoding, Connection and the other headers the HTTP layer manages cannot be set.
    *
    * Items: One header.
    */

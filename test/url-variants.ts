@@ -60,7 +60,7 @@ export function variants(target: Target): fc.Arbitrary<Variant> {
       [`${scheme}://${host}\\@${f}${rest}`, `${scheme}://${host}\\${f}${rest}`, `${scheme}:\\\\${f}${rest}`, `${scheme}://${f}\\${host}${rest}`][form]!)),
     family('trailing dot', path.map((rest) => `${scheme}://${withPort(`${hostname}.`)}${rest}`)),
     family('upper case', fc.tuple(picks, path).map(([p, rest]) => `${randomCase(scheme, p)}://${randomCase(host, [...p].reverse())}${rest}`)),
-    family('IP forms of foreign hosts', fc.tuple(fc.constantFrom('2130706433', '0177.0.0.1', '0x7f.0.0.1', '0x7f000001', '127.1', '127.0.0.2', '[::1]', '[::ffff:7f00:1]', '[::ffff:127.0.0.1]', '0', '0.0.0.0', '169.254.169.254'), path)
+    family('IP address spellings (decimal, octal, hex, short, IPv6, unspecified, link-local)', fc.tuple(fc.constantFrom('2130706433', '0177.0.0.1', '0x7f.0.0.1', '0x7f000001', '127.1', '127.0.0.2', '[::1]', '[::ffff:7f00:1]', '[::ffff:127.0.0.1]', '0', '0.0.0.0', '169.254.169.254'), path)
       .map(([ip, rest]) => `${scheme}://${port ? `${ip}:${port}` : ip}${rest}`)),
     family('tabs, newlines and other whitespace', fc.tuple(fc.constantFrom(...WHITESPACE), fc.nat(), path).map(([ws, at, rest]) => insertAt(`${scheme}://${host}${rest}`, at, ws))),
     family(':443@ and :port@', fc.tuple(foreign, path, fc.constantFrom(':443', ':80', `:${port || '443'}`)).map(([f, rest, p]) => `${scheme}://${hostname}${p}@${f}${rest}`)),
@@ -73,7 +73,7 @@ export function variants(target: Target): fc.Arbitrary<Variant> {
         `${scheme === 'https' ? 'http' : 'https'}://${host}${rest}`, `${scheme}://${hostname}:${port ? Number(port) + 1 : 8443}${rest}`,
         `${scheme}://${host}:${rest}`, `${scheme}://${host}#@evil.example${rest}`][form]!)),
     ...(target.ownAliases?.length
-      ? [family('IP forms of the own host', fc.tuple(fc.constantFrom(...target.ownAliases), path).map(([alias, rest]) => `${scheme}://${port ? `${alias}:${port}` : alias}${rest}`))]
+      ? [family('IP spellings of the own host (127.0.0.1)', fc.tuple(fc.constantFrom(...target.ownAliases), path).map(([alias, rest]) => `${scheme}://${port ? `${alias}:${port}` : alias}${rest}`))]
       : []),
   ];
   // Up to three of the tricks above, applied one after another to the own URL's text.

@@ -46,3 +46,16 @@ describe('a connection reset', () => {
     expect(hits).toBe(3);
   });
 });
+
+describe('a request Node refuses to form', () => {
+  it('is one attempt, a connector_error that is not retried, and nothing reaches the server', async () => {
+    const { createHttpClient, send, TransportError } = await import('../runtime/dispatch.js');
+    const client = createHttpClient();
+    const request = { method: 'GET' as const, url: new URL(`${origin}/api/v1/accounts/region`), headers: { authorization: 'Bearer key-test\n' } };
+    const thrown = await send(client, request, { timeoutMs: 2_000, maxResponseBytes: 1_000 }).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(TransportError);
+    expect(thrown).toMatchObject({ kind: 'unsendable', code: 'ERR_INVALID_CHAR' });
+    expect((thrown as Error).message).not.toContain('key-test');
+    expect(hits).toBe(0);
+  });
+});

@@ -48,7 +48,7 @@ describe('a connection reset', () => {
 });
 
 describe('a request Node refuses to form', () => {
-  it('is one attempt, a connector_error that is not retried, and nothing reaches the server', async () => {
+  it('fails as unsendable (execute makes that a connector_error it does not retry), and nothing reaches the server', async () => {
     const { createHttpClient, send, TransportError } = await import('../runtime/dispatch.js');
     const client = createHttpClient();
     const request = { method: 'GET' as const, url: new URL(`${origin}/api/v1/accounts/region`), headers: { authorization: 'Bearer key-test\n' } };

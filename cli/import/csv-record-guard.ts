@@ -135,6 +135,7 @@ export class CsvRecordGuard extends Transform {
   private put(b: number, quoting: 1 | 0 | -1): void {
     if (!this.cut && this.recordBytes >= this.maxBytes) this.startCut();
     if (this.cut) {
+      if (quoting !== 0) return; // a field's quotes are not its content
       this.dropped++;
       if (b === LF) {
         if (!this.droppedCR) this.droppedBreaks++;

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream';
 import { parse as parseCsv, type CsvError, type Parser } from 'csv-parse';
 import { setOwn } from '../../runtime/own-property.js';
 import { UsageError } from '../args.js';
-import { CsvRecordGuard, type Cut } from './csv-record-guard.js';
+import { CsvRecordGuard } from './csv-record-guard.js';
 import {
   IDENTIFIER_COLUMNS, IDENTIFIER_PRECEDENCE, isIdentifierColumn, OPERATIONS,
   type IdentifierColumn, type ImportOperation, type Item, type Row, type Source,
@@ -68,19 +68,19 @@ function csvColumns(header: string[], operation: ImportOperation, identifier: Id
 }
 
 /** A CSV row as an item in the NDJSON shape; empty cells are left out, values stay strings (timestamps become numbers). */
-function csvItem(columns: Column[], cells: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined, guard: CsvRecordGuard): Omit<Row, 'index' | 'line'> {
+function csvItem(columns: Column[], cells: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined, guard: CsvRecordGuard, maxRecordBytes: number): Omit<Row, 'index' | 'line'> {
   const filled = new Map<IdentifierColumn, { value: string; name: string }>();
   const fields: Item = {};
   const data: Item = {};
-  let cut: { column: Column; cuts: Cut[] } | undefined;
+  // A cut record: its marker is in the cell where the cut began (perhaps one past the header's width).
+  const cutAt = cells.findIndex((cell) => guard.cutsIn(cell).length > 0);
   let notUtf8: string | undefined;
   columns.forEach((column, i) => {
     let value = cells[i];
     if (value === undefined) return;
     const cuts = guard.cutsIn(value);
     if (cuts.length) {
-      cut ??= { column, cuts };
-      value = `[${cuts.reduce((n, c) => n + c.bytes, 0) + Buffer.byteLength(guard.withoutMarker(value))} bytes, left out]`;
+      value = `[${cuts.reduce((n, c) => n + c.bytes, 0) + guard.withoutMarker(value).length} bytes, left out]`; // latin1: a character per byte
     } else {
       const cell = utf8Cell(value);
       if (!('text' in cell)) {
@@ -106,10 +106,10 @@ function csvItem(columns: Column[], cells: string[], operation: ImportOperation,
   const item: Item = { identifiers, ...fields };
   if (Object.keys(data).length > 0) item[OPERATIONS[operation].dataKey] = data;
 
-  if (cut) {
-    const { column, cuts } = cut;
-    const bytes = cuts.reduce((n, c) => n + c.bytes, 0);
-    return { item, failure: { reason: 'invalid', field: column.name, message: `the row is larger than ${MAX_RECORD_BYTES} bytes (column "${column.name}" and what follows: ${bytes} bytes more were left out); an item is under 32 KB` } };
+  if (cutAt !== -1) {
+    const bytes = guard.cutsIn(cells[cutAt]!).reduce((n, c) => n + c.bytes, 0);
+    const name = columns[cutAt]?.name ?? `${cutAt + 1}`;
+    return { item, failure: { reason: 'invalid', field: name, message: `the row is larger than ${maxRecordBytes} bytes (column "${name}" and what follows: ${bytes} bytes more were left out); an item is under 32 KB` } };
   }
   if (notUtf8) return { item, failure: { reason: 'invalid_utf8', message: notUtf8 } };
   if (cells.length !== columns.length) {
@@ -145,7 +145,8 @@ export interface CsvOptions {
 /** Opens the CSV and reads its header (usage errors surface before anything is sent); rows follow lazily. */
 export async function csvSource(file: string, options: CsvOptions): Promise<Source> {
   const { operation, identifier, skipThrough = 0 } = options;
-  const guard = new CsvRecordGuard(options.maxRecordBytes ?? MAX_RECORD_BYTES);
+  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  const guard = new CsvRecordGuard(maxRecordBytes);
   const input = createReadStream(file);
   // Records csv-parse could not read, in order, each after the records emitted before it.
   const skipped: { after: number; raw: string | undefined; message: string }[] = [];
@@ -193,7 +194,7 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
   }
   let columns: Column[];
   try {
-    if (guard.cutsIn(first.value.raw ?? '').length) throw new UsageError(`the CSV header row is larger than ${MAX_RECORD_BYTES} bytes`);
+    if (guard.cutsIn(first.value.raw ?? '').length) throw new UsageError(`the CSV header row is larger than ${maxRecordBytes} bytes`);
     columns = csvColumns(first.value.record, operation, identifier);
     startOf(first.value.raw);
   } catch (error) {
@@ -220,7 +221,7 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
           index++;
           continue;
         }
-        yield { index: index++, line: start, ...csvItem(columns, record.value.record, operation, identifier, guard) };
+        yield { index: index++, line: start, ...csvItem(columns, record.value.record, operation, identifier, guard, maxRecordBytes) };
       }
       emitted = Infinity;
       yield* skippedRows();

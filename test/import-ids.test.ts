@@ -1,14 +1,14 @@
-// Stable event ids: derived from the file's SHA-256 and the line, valid ULIDs by Customer.io's
+// Stable event ids: AES-128 of the line under a key from the file's SHA-256, valid ULIDs by Customer.io's
 // pattern, the same on every import of the same file, different for another file, and replaced
 // by the file's own `id` / `event_id` when it gives one.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValid, uuidToULID } from 'ulid';
 import { stableEventId } from '../cli/import.js';
-import { crockford128 } from '../cli/import/stable-ids.js';
+import { crockford128, StableEventIds } from '../cli/import/stable-ids.js';
 import { runCli } from '../cli/main.js';
 import { sharedRegistry } from './helpers.js';
 import { AUTH, EVENT_ID, eventLines, startBatchServer, type BatchServer } from './import-helpers.js';
@@ -35,19 +35,29 @@ async function importEvents(file: string): Promise<Map<number, string | undefine
 }
 
 describe('stable event ids', () => {
-  it('are 128 bits of SHA-256(file hash, line) in Crockford base32, as ulid encodes them, and match the schema', () => {
+  it('are AES-128 of the line under the first 128 bits of the file\'s SHA-256, in Crockford base32 as ulid encodes it, matching the schema', () => {
     for (let i = 0; i < 2000; i++) {
       const bytes = randomBytes(16);
       const hex = bytes.toString('hex');
       expect(crockford128(bytes)).toBe(uuidToULID(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`));
     }
     expect(crockford128(Buffer.alloc(16, 0xff))).toBe('7ZZZZZZZZZZZZZZZZZZZZZZZZZ');
+
     const fileHash = createHash('sha256').update('a file').digest();
-    const ids = Array.from({ length: 5000 }, (_, i) => stableEventId(fileHash, i + 1));
-    expect(ids.every((id) => SCHEMA_EVENT_ID.test(id) && EVENT_ID.test(id) && isValid(id))).toBe(true);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(stableEventId(fileHash, 7)).toBe(ids[6]);
-    expect(stableEventId(createHash('sha256').update('another file').digest(), 7)).not.toBe(ids[6]);
+    const ecb = createCipheriv('aes-128-ecb', fileHash.subarray(0, 16), null).setAutoPadding(false);
+    const expected = (line: number) => {
+      const block = Buffer.alloc(16);
+      block.writeUIntBE(line, 10, 6);
+      return crockford128(ecb.update(block));
+    };
+    const ids = new StableEventIds(fileHash);
+    // In order, across the 1,024-line blocks, and out of order (a resume starts anywhere).
+    for (const line of [1, 2, 1023, 1024, 1025, 2049, 7, 500_000, 3]) expect(ids.idFor(line)).toBe(expected(line));
+    const all = Array.from({ length: 5000 }, (_, i) => ids.idFor(i + 1));
+    expect(all.every((id) => SCHEMA_EVENT_ID.test(id) && EVENT_ID.test(id) && isValid(id))).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
+    expect(stableEventId(fileHash, 7)).toBe(all[6]);
+    expect(stableEventId(createHash('sha256').update('another file').digest(), 7)).not.toBe(all[6]);
   });
 
   it('are the same when the same file is imported twice, and others for other content', async () => {

@@ -214,7 +214,7 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
         }
       };
       for (let record = await next(); !record.done; record = await next()) {
-        yield* skippedRows();
+        if (skipped.length) yield* skippedRows();
         emitted++;
         const start = startOf(record.value.raw);
         if (start <= skipThrough) {

@@ -26,6 +26,8 @@ export class FailedItemsFile {
   records: number;
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** Written to since the last sync (an fsync of an unchanged file is skipped). */
+  private dirty = false;
 
   private constructor(readonly path: string, private readonly fd: number, kept: number) {
     this.records = kept;
@@ -92,12 +94,14 @@ export class FailedItemsFile {
     this.pending = [];
     this.pendingBytes = 0;
     writeSync(this.fd, text);
+    this.dirty = true;
   }
 
   /** Flushes and syncs, before a checkpoint that relies on the records. */
   sync(): void {
     this.flush();
-    fsyncSync(this.fd);
+    if (this.dirty) fsyncSync(this.fd);
+    this.dirty = false;
   }
 
   close(): void {

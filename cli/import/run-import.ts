@@ -21,7 +21,7 @@ import { SettlementLedger, type Entry, type Outcome } from './ledger.js';
 import { ndjsonSource } from './ndjson-source.js';
 import { identifierOf, itemKeys, OPERATIONS, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source } from './operations.js';
 import { ProgressBar, type ImportProgress, type ProgressStream } from './progress.js';
-import { stableEventId } from './stable-ids.js';
+import { StableEventIds } from './stable-ids.js';
 
 export type FileKind = 'ndjson' | 'csv';
 
@@ -239,6 +239,7 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
     options.onProgress?.(state());
   };
 
+  const eventIds = new StableEventIds(identity.sha256);
   let bulkIndex = 0;
   async function* entities(): AsyncGenerator<Item> {
     for await (const row of source.rows as AsyncIterable<Row>) {
@@ -251,7 +252,7 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
       }
       let item = row.item as Item;
       // Events get an id from the file's content and their line, unless the file gives one.
-      if (spec.hasEventIds && item.id === undefined) item = { ...item, id: stableEventId(identity.sha256, row.line) };
+      if (spec.hasEventIds && item.id === undefined) item = { ...item, id: eventIds.idFor(row.line) };
       const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item));
       pending.set(bulkIndex++, { entry, line: row.line, index: row.index, item });
       yield spec.toEntity(item);

@@ -1,7 +1,7 @@
 // Interrupting `cio-connectors import` for real: the CLI runs as a child process (from the
 // TypeScript sources) against a local /v2/batch that records every event id and line. It is
 // killed with SIGKILL at seeded random points and resumed, stopped with SIGINT, and stopped with
-// two SIGINTs; every time, Customer.io ends up with each line exactly once, under one id.
+// SIGTERM then SIGINT; every time, Customer.io ends up with each line exactly once, under one id.
 import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,7 +124,7 @@ describe('import interrupted', () => {
     figures('SIGINT', { lines, interrupted_after_batches: 4, watermark_line: watermark, sent_before: sentBefore, sent_after_resume: ids.length - sentBefore, ids_sent_twice: ids.length - new Set(ids).size });
   });
 
-  it('cancels the batches in flight on a second SIGINT at once, keeps their ids in the failed file, and resume sends them again with the same ids', async () => {
+  it('stops on SIGTERM, cancels the batches in flight on a second signal at once, keeps their ids in the failed file, and resume sends them again with the same ids', async () => {
     const lines = 2000;
     const file = join(dir, 'twice.ndjson');
     writeFileSync(file, eventLines(lines, { perBatch: 100 }));
@@ -134,7 +134,7 @@ describe('import interrupted', () => {
     server.decide = (n) => {
       if (n < 3) return 'answer';
       if (n === 4) {
-        run!.child.kill('SIGINT');
+        run!.child.kill('SIGTERM');
         setTimeout(() => {
           secondSignalAt = performance.now();
           run!.child.kill('SIGINT');

@@ -108,6 +108,10 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
     signals?.dispose();
   }
 
+  if (summary.interrupted && !summary.checkpoint) {
+    messages.write('cio-connectors import: interrupted before anything was sent; run the same command again.\n');
+    return { output: summary, exitCode: INTERRUPTED_EXIT_CODE };
+  }
   if (summary.interrupted) {
     // Everything but inline credentials, which are never printed.
     const inlineAuth = values.auth !== undefined && values.auth !== 'env' && !values.auth.startsWith('@');

@@ -161,6 +161,8 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
   const source: Source = kind === 'csv'
     ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine })
     : ndjsonSource(file, { keys: itemKeys(registry, operation), skipThrough: start.watermarkLine });
+  // Starting over: the old checkpoint goes before the failed file it relies on is emptied.
+  if (!options.resume) removeCheckpoint(checkpointFile);
   let failed: FailedItemsFile;
   try {
     failed = options.resume ? await FailedItemsFile.resume(failedPath, start.watermarkLine) : FailedItemsFile.create(failedPath);
@@ -197,7 +199,13 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
     lastCheckpoint = performance.now();
   };
   let lastCheckpoint = 0;
-  saveCheckpoint(); // a kill from here on leaves something to resume
+  try {
+    saveCheckpoint(); // a kill from here on leaves something to resume
+  } catch (error) {
+    source.close();
+    failed.close();
+    throw new UsageError(`the checkpoint ${checkpointFile} cannot be written (${(error as Error).message})`);
+  }
 
   // Cancelling: the caller's abort, or the end of the wait after stop.
   const cancel = new AbortController();
@@ -228,14 +236,21 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
   };
   // Written when a batch settles, at most every CHECKPOINT_INTERVAL_MS: one that comes sooner
   // is written by a timer at the end of the interval, so the checkpoint is never further behind.
+  // A write error (a full disk) is kept and thrown when the import ends, not from a timer.
   let checkpointTimer: NodeJS.Timeout | undefined;
+  let checkpointError: Error | undefined;
+  const saveCheckpointLater = () => {
+    checkpointTimer = undefined;
+    try {
+      saveCheckpoint();
+    } catch (error) {
+      checkpointError ??= error as Error;
+    }
+  };
   const settled = () => {
     const since = performance.now() - lastCheckpoint;
-    if (since >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
-    else checkpointTimer ??= setTimeout(() => {
-      checkpointTimer = undefined;
-      saveCheckpoint();
-    }, CHECKPOINT_INTERVAL_MS - since);
+    if (since >= CHECKPOINT_INTERVAL_MS) saveCheckpointLater();
+    else checkpointTimer ??= setTimeout(saveCheckpointLater, CHECKPOINT_INTERVAL_MS - since);
     options.onProgress?.(state());
   };
 
@@ -319,6 +334,7 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
       throw new Error(`the failed items could not be written to ${failedPath}: ${(error as Error).message}`);
     }
   }
+  if (checkpointError) throw new Error(`the checkpoint ${checkpointFile} could not be written: ${checkpointError.message}`);
   if (complete) removeCheckpoint(checkpointFile);
   if (failed.records === 0) rmSync(failedPath, { force: true }); // --resume starts an absent one afresh
 

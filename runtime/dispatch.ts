@@ -8,6 +8,9 @@ import type { PreparedRequest } from './build-request.js';
 import type { HttpAnswer } from './error-mapping.js';
 import { isFormData } from './form-data.js';
 
+/** Connection errors raised before a request can have left this machine. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 export class TransportError extends Error {
   constructor(
     message: string,
@@ -18,6 +21,13 @@ export class TransportError extends Error {
   ) {
     super(message);
     this.name = 'TransportError';
+  }
+
+  /** Whether the request may have reached Customer.io (and been acted on) before this failure. */
+  get mayHaveArrived(): boolean {
+    if (this.kind === 'unsendable') return false;
+    if (this.kind === 'network') return this.code === undefined || !NEVER_CONNECTED.has(this.code);
+    return true;
   }
 }
 

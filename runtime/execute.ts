@@ -223,19 +223,22 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
   const client = runtime.client(connector);
   let waitedForRetries = 0;
   let waitedForRate = 0;
+  // Whether any attempt so far may have reached Customer.io: a call that fails in the end says
+  // so in `details.may_have_been_processed` even when it was safe to repeat (a caller that keeps
+  // its own records, such as an import, must not count such a request as never sent).
+  let mayHaveArrived = false;
 
   /** The call ended by its time budget or the caller's signal; `inFlight` when a request had gone out. */
   const stopped = (attempt: number, inFlight: boolean, byTotal: boolean): Envelope => {
+    const arrived = inFlight || mayHaveArrived;
     const unsure = inFlight && !callPlan.safeToRepeat;
     const error: EnvelopeError = {
       code: byTotal ? 'timeout' : 'connector_error',
       message: byTotal ? `the call did not finish within ${totalTimeoutMs} ms` : 'the call was cancelled',
       retryable: byTotal && !unsure,
     };
-    if (unsure) {
-      error.message += `; ${MAY_HAVE_BEEN_PROCESSED}.`;
-      error.details = { may_have_been_processed: true };
-    }
+    if (unsure) error.message += `; ${MAY_HAVE_BEEN_PROCESSED}.`;
+    if (arrived) error.details = { may_have_been_processed: true };
     return failure(error, { request: shown, attempts: attempt, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate });
   };
 
@@ -275,14 +278,17 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
       if (thrown.kind === 'timeout' && attemptTimeout < timeoutMs) return stopped(attempt, true, true);
       if (thrown.kind === 'unsendable') return failure({ code: 'connector_error', message: `${thrown.message}.`, retryable: false }, meta());
       if (thrown.kind === 'too_large') {
-        return failure({ code: 'connector_error', message: `${thrown.message}; ask for less (a smaller page or a filter), or raise maxResponseBytes`, retryable: false, ...(thrown.status ? { status_code: thrown.status } : {}) }, meta());
+        const message = `${thrown.message}; ask for less (a smaller page or a filter), or raise maxResponseBytes`;
+        return failure({ code: 'connector_error', message, retryable: false, ...(thrown.status ? { status_code: thrown.status } : {}), details: { may_have_been_processed: true } }, meta());
       }
       error = { code: thrown.kind === 'timeout' ? 'timeout' : 'api_error', message: `${thrown.message}.`, retryable: callPlan.safeToRepeat };
       failed = { kind: thrown.kind === 'timeout' ? 'timeout' : 'network' };
+      mayHaveArrived ||= thrown.mayHaveArrived;
     }
     // A server error, a timeout or a broken connection leaves it unknown whether Customer.io
     // acted. For what must not happen twice, say so and hand over any ID to reconcile with.
     const ambiguous = failed.kind !== 'status' || failed.status >= 500;
+    if (failed.kind === 'status' && failed.status >= 500) mayHaveArrived = true;
     if (ambiguous && !callPlan.safeToRepeat) {
       error.message += ` ${MAY_HAVE_BEEN_PROCESSED.charAt(0).toUpperCase()}${MAY_HAVE_BEEN_PROCESSED.slice(1)}.`;
       error.retryable = false;
@@ -290,7 +296,10 @@ async function sendWithRetries(runtime: Runtime, call: ExecuteRequest, prepared:
     }
     emit?.({ type: 'failure', operation: call.operation, attempt, code: error.code, message: error.message });
     const delay = nextDelay(failed, attempt, callPlan.safeToRepeat, waitedForRetries, { ...DEFAULT_RETRY, ...(options.retry ?? {}) });
-    if (delay === undefined || delay >= remaining()) return failure(redactValue(error, redact), meta());
+    if (delay === undefined || delay >= remaining()) {
+      if (mayHaveArrived) error.details = { ...(error.details as object | undefined), may_have_been_processed: true };
+      return failure(redactValue(error, redact), meta());
+    }
     emit?.({ type: 'retry', operation: call.operation, attempt, delay_ms: delay });
     try {
       await sleep(delay, signal);

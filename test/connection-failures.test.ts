@@ -59,3 +59,17 @@ describe('a request Node refuses to form', () => {
     expect(hits).toBe(0);
   });
 });
+
+describe('a refused connection', () => {
+  it('proves the request never left: a safe call that fails only that way is not flagged as possibly processed', async () => {
+    const registry = await sharedRegistry();
+    const result = await registry.execute({ connector: 'customer-io', operation: 'get_account_region', auth: { ...TRACK_AUTH, region: 'us' }, input: {}, options: { origin: 'http://127.0.0.1:9', retry: FAST_RETRY } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'api_error', retryable: true, message: 'could not reach Customer.io (ECONNREFUSED).' }, meta: { attempts: 3 } });
+    expect((result as { error: { details?: unknown } }).error.details).toBeUndefined();
+  });
+
+  it('after a reset that may have arrived still leaves the call flagged', async () => {
+    const result = await run('get_account_region', {});
+    expect(result).toMatchObject({ ok: false, error: { details: { may_have_been_processed: true } } });
+  });
+});

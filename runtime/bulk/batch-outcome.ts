@@ -1,8 +1,8 @@
-// What a failed /v2/batch call means for its items. send_batch is safe to repeat, so execute()
-// retries it and never flags `may_have_been_processed` itself: whether Customer.io may have
-// stored the batch has to be read from how the call ended. A batch that may have arrived must
-// never be reported as plainly failed: its items are sent again with the same event ids, and
-// Customer.io deduplicates them (people are upserts, harmless to repeat).
+// What a failed /v2/batch call means for its items. A batch that may have arrived must never be
+// reported as plainly failed: its items are sent again with the same event ids, and Customer.io
+// deduplicates them (people are upserts, harmless to repeat). execute() says whether any attempt
+// may have reached Customer.io (`details.may_have_been_processed`, set for safe-to-repeat calls
+// too), so nothing here reads error messages.
 import type { Envelope } from '../envelope.js';
 
 export type BatchOutcome =
@@ -15,29 +15,12 @@ export type BatchOutcome =
   /** No attempt was made: cancelled or out of time before the first request. */
   | 'not_sent';
 
-/** Connection errors raised before a request can have left this machine. */
-const NEVER_CONNECTED = /\((ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\)/;
-
 export function batchOutcome(result: Envelope): BatchOutcome {
   if (result.ok) return 'answered';
   const { error } = result;
   if (error.code === 'user_input_error') return 'failed';
-  const attempts = result.meta?.attempts ?? 0;
-  if (attempts === 0) return 'not_sent';
+  if ((result.meta?.attempts ?? 0) === 0) return 'not_sent';
+  // A timeout, a reset after sending, a 5xx, a cancel in flight, an answer too large to read.
   if ((error.details as { may_have_been_processed?: boolean } | undefined)?.may_have_been_processed) return 'possibly_processed';
-  switch (error.code) {
-    case 'timeout':
-      return 'possibly_processed';
-    case 'api_error':
-      if (error.status_code !== undefined) return error.status_code >= 500 ? 'possibly_processed' : 'failed';
-      // The envelope carries the last attempt's error only: a refused connection proves nothing
-      // about an earlier attempt (a server that died with the batch received is refused next).
-      return attempts === 1 && NEVER_CONNECTED.test(error.message) ? 'failed' : 'possibly_processed';
-    case 'connector_error':
-      // Cancelled in flight, an answer too large or not JSON (so there was an answer): unknown.
-      // Only a request Node refused to form is known not to have left.
-      return /nothing reached Customer\.io/.test(error.message) ? 'failed' : 'possibly_processed';
-    default:
-      return 'failed'; // auth_error, rate_limited: Customer.io did not take the batch
-  }
+  return 'failed'; // refused as a whole (4xx, 401, 429 after retries), never connected, or never formed
 }

@@ -176,7 +176,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       await runHostCommand(argv.slice(1));
       return;
     }
-    const { output, exitCode } = await runCli(argv);
+    // As the process itself, `import` answers Ctrl-C and SIGTERM by stopping cleanly.
+    const { output, exitCode } = await runCli(argv, process.env, undefined, { processSignals: true });
     process.stdout.write(typeof output === 'string' ? `${output}\n` : `${JSON.stringify(output, null, 2)}\n`);
     process.exitCode = exitCode;
   } catch (error) {

@@ -245,3 +245,15 @@ describe('import, other cases', () => {
     expect(bar.text()).toMatch(/^\[#{6}-{18}\] {2}25\.0% 250\/~1,200 · [\d,]+ items\/s · ETA \d+:\d\d, 10 failed$/);
   });
 });
+
+describe('import credentials', () => {
+  it('that the auth form refuses are a usage error before the file is read, naming the field', async () => {
+    const file = join(dir, 'people-noregion.ndjson');
+    writeFileSync(file, '{"identifiers":{"id":"1"}}\n');
+    const before = server.seen.length;
+    const attempt = runCli(['import', 'customer-io', 'bulk_identify_customers', '--file', file, '--auth', 'env', '--origin', server.origin, '--quiet'], { CUSTOMERIO_SITE_ID: 'site-test', CUSTOMERIO_TRACK_API_KEY: 'key-test' }, await sharedRegistry());
+    await expect(attempt).rejects.toThrow('the credentials cannot be used: "auth.region": is required (with --auth env, set CUSTOMERIO_REGION or pass --region)');
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    expect(server.seen.length).toBe(before);
+  });
+});

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BulkRuntime } from '../../runtime/bulk/run-bulk.js';
 import { loadConnectors } from '../../runtime/index.js';
+import { describeErrors, validatorFor } from '../../runtime/validation.js';
 import { authArgument, timeoutArgument, UsageError, type CliResult } from '../args.js';
 import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
 import { IDENTIFIER_COLUMNS, isIdentifierColumn, isImportOperation, OPERATIONS, type IdentifierColumn } from './operations.js';
@@ -27,11 +28,22 @@ export interface ImportIo {
   abort?: AbortSignal;
   /** Notes and the resume command (default process.stderr). */
   messages?: { write(text: string): unknown };
-  /**
-   * Install SIGINT/SIGTERM handlers for the import. Default: only when run as the CLI (runCli
-   * called without a registry or io, as main() does), never when `stop` or `abort` is given.
-   */
+  /** Install SIGINT/SIGTERM handlers for the import (main() does; never when `stop` or `abort` is given). */
   processSignals?: boolean;
+}
+
+/**
+ * Credentials the connector's auth form refuses would fail every batch the same way: say so once,
+ * before the file is read (the problems name fields and rules, never values).
+ */
+function checkCredentials(registry: BulkRuntime, connector: string, auth: Record<string, unknown>, given: string | undefined): void {
+  const schema = registry.connector(connector)?.auth_schema;
+  if (!schema) return;
+  const validate = validatorFor(schema);
+  if (validate(auth)) return;
+  const problems = describeErrors(validate.errors ?? [], schema, 'auth').map((p) => p.message).join('; ');
+  const hint = given === 'env' ? ' (with --auth env, set CUSTOMERIO_REGION or pass --region)' : '';
+  throw new UsageError(`the credentials cannot be used: ${problems}${hint}`);
 }
 
 /** A shell word, quoted when it needs to be. */
@@ -79,11 +91,11 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
   const auth = authArgument(connector, values.auth, values.region, env, 'import');
   const timeoutMs = timeoutArgument(values.timeout);
   const loaded = registry ?? (await loadConnectors());
+  checkCredentials(loaded, connector, auth, values.auth);
   const messages = io?.messages ?? process.stderr;
 
   const drainSeconds = DEFAULT_DRAIN_TIMEOUT_MS / 1000;
-  const asCli = io?.processSignals ?? (registry === undefined && io === undefined);
-  const signals = asCli && !io?.stop && !io?.abort ? interruptOnSignals(messages, drainSeconds) : undefined;
+  const signals = io?.processSignals && !io.stop && !io.abort ? interruptOnSignals(messages, drainSeconds) : undefined;
   const stop = io?.stop ?? signals?.stop;
   const abort = io?.abort ?? signals?.abort;
 

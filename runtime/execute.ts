@@ -12,6 +12,7 @@ import { send, TransportError } from './dispatch.js';
 import { OperationError, userInputError, type Envelope, type EnvelopeError, type ShownRequest, type SuccessMeta } from './envelope.js';
 import { errorFromAnswer, parseJson, retryAfterSeconds, type HttpAnswer } from './error-mapping.js';
 import { handlers } from './handlers/index.js';
+import { isStackOverflow, tooDeepError } from './input-depth.js';
 import { withDefaults } from './input-defaults.js';
 import type { LoadedConnector, LoadedOperation } from './loader.js';
 import { bucketFor, type RateLimiter } from './rate-limit.js';
@@ -373,6 +374,7 @@ export async function executeOperation(runtime: Runtime, call: ExecuteRequest): 
     return result;
   } catch (error) {
     if (error instanceof OperationError) return failure(redactValue(error.detail, redact));
+    if (isStackOverflow(error)) return failure(redactValue(tooDeepError(call.input).detail, redact));
     return failure({ code: 'connector_error', message: redact(`the connector failed unexpectedly: ${(error as Error)?.message ?? String(error)}`), retryable: false });
   }
 }

@@ -118,3 +118,22 @@ describe('input validation', () => {
     nock.cleanAll();
   });
 });
+
+describe('input nested too deeply to check', () => {
+  const nested = (levels: number) => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = { a: value };
+    return value;
+  };
+
+  it.each([
+    ['track_custom_event', (deep: unknown) => ({ identifier: '42', name: 'x', data: deep, timestamp: '2025-01-01T00:00:00Z' }), 'input.data'],
+    ['create_or_update_customer', (deep: unknown) => ({ identifier: '42', custom_attributes: { x: deep } }), 'input.custom_attributes'],
+  ] as const)('%s: a user_input_error naming the field, nothing sent', async (operation, inputWith, field) => {
+    const anywhere = nock(/.*/).intercept(/.*/, operation === 'track_custom_event' ? 'POST' : 'PUT').reply(200, {});
+    const error = errorOf(await run(operation, inputWith(nested(200_000))));
+    expect(error).toMatchObject({ code: 'user_input_error', details: [{ field, rule: 'max_depth' }] });
+    expect(error.message).toMatch(new RegExp(`^"${field.replace('.', '\\.')}": is nested 200,00\\d levels deep`));
+    expect(anywhere.isDone()).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 // What the CLI's commands share: the usage error (exit code 2), JSON arguments given inline or
 // as @file, and credentials read from the environment.
 import { readFileSync } from 'node:fs';
+import type { Registry } from '../runtime/index.js';
 import { parseJsonObject, type JsonTextError } from './json-text.js';
 
 export class UsageError extends Error {}
@@ -30,19 +31,29 @@ export function jsonArgument(value: string | undefined, name: string): Record<st
   }
 }
 
-export function authFromEnvironment(connector: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const auth: Record<string, unknown> =
-    connector === 'customer-io'
-      ? { site_id: env.CUSTOMERIO_SITE_ID, api_key: env.CUSTOMERIO_TRACK_API_KEY }
-      : { api_key: env.CUSTOMERIO_APP_API_KEY };
-  if (env.CUSTOMERIO_REGION) auth.region = env.CUSTOMERIO_REGION;
-  return Object.fromEntries(Object.entries(auth).filter(([, v]) => v !== undefined));
+/**
+ * Credentials from the environment: each field of the connector's auth form that names an
+ * environment variable (`env` in auth.schema.json, such as CUSTOMERIO_TRACK_API_KEY) is read
+ * from it; unset variables are left out, for the auth check to name.
+ */
+export function authFromEnvironment(authSchema: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const auth: Record<string, unknown> = {};
+  for (const [field, schema] of Object.entries((authSchema.properties as Record<string, { env?: string }> | undefined) ?? {})) {
+    const value = schema.env ? env[schema.env] : undefined;
+    if (value !== undefined) auth[field] = value;
+  }
+  return auth;
+}
+
+/** The environment variables an auth form reads, for messages: `CUSTOMERIO_SITE_ID, …`. */
+export function environmentNames(authSchema: Record<string, unknown>): string[] {
+  return Object.values((authSchema.properties as Record<string, { env?: string }> | undefined) ?? {}).flatMap((schema) => (schema.env ? [schema.env] : []));
 }
 
 /** --auth as `run` and `import` take it (JSON, @file or env), with --region overriding its region. */
-export function authArgument(connector: string, auth: string | undefined, region: string | undefined, env: NodeJS.ProcessEnv, command: string): Record<string, unknown> {
+export function authArgument(authSchema: Record<string, unknown>, auth: string | undefined, region: string | undefined, env: NodeJS.ProcessEnv, command: string): Record<string, unknown> {
   if (auth === undefined) throw new UsageError(`${command} needs --auth (JSON, @file or env)`);
-  const values = auth === 'env' ? authFromEnvironment(connector, env) : jsonArgument(auth, 'auth');
+  const values = auth === 'env' ? authFromEnvironment(authSchema, env) : jsonArgument(auth, 'auth');
   if (region) values.region = region;
   return values;
 }
@@ -52,4 +63,11 @@ export function timeoutArgument(value: string | undefined): number | undefined {
   const timeoutMs = value === undefined ? undefined : Number(value);
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
   return timeoutMs;
+}
+
+/** A connector's auth form, or a usage error naming the connectors there are. */
+export function authFormOf(registry: Registry, connector: string): Record<string, unknown> {
+  const known = registry.list().map((c) => c.name);
+  if (!known.includes(connector)) throw new UsageError(`unknown connector "${connector}": choose ${known.join(', ')}`);
+  return registry.describe(connector).auth_schema;
 }

@@ -2,7 +2,7 @@
 // non-zero when the envelope is a failure, so scripts and CI can rely on it.
 import { parseArgs } from 'node:util';
 import { loadConnectors, type Envelope, type Registry } from '../runtime/index.js';
-import { authArgument, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
+import { authArgument, authFormOf, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
 import { IMPORT_USAGE, runImportCommand, type ImportIo } from './import.js';
 
 export { UsageError, type CliResult } from './args.js';
@@ -58,7 +58,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     case 'run': {
       if (!connector || !operation) throw new UsageError('run needs a connector and an operation');
-      const auth = authArgument(connector, values.auth, values.region, env, 'run');
+      const auth = authArgument(authFormOf(loaded, connector), values.auth, values.region, env, 'run');
       const timeoutMs = timeoutArgument(values.timeout);
       const result: Envelope = await loaded.execute({
         connector,

@@ -3,8 +3,8 @@
 // Used by the definitions test and by `npm run lint:definitions`.
 import type { JsonSchema } from './definitions.js';
 import type { LoadedConnector, LoadedOperation } from './loader.js';
-import { templateParams } from './path-template.js';
-import { compileSchema, describeErrors } from './validation.js';
+import { templateParams } from './plan/path-template.js';
+import { compileSchema, describeErrors } from './input/validation.js';
 
 function walkFields(schema: JsonSchema, where: string, visit: (field: JsonSchema, where: string) => void): void {
   const props = schema.properties as Record<string, JsonSchema> | undefined;

@@ -1,14 +1,11 @@
 // The shapes of the data files under connectors/. The meta-schemas in schemas/ are the
 // authority; these types mirror them for the code that reads the files.
 
+import type { ApiName, AuthScheme } from '../auth/types.js';
+
+export type { ApiName, AuthScheme, Region } from '../auth/types.js';
 export type JsonSchema = { [keyword: string]: unknown };
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
-export type ApiName = 'track' | 'app' | 'beta';
-export type Region = 'us' | 'eu';
-
-export type AuthScheme =
-  | { scheme: 'basic'; username: string; password: string }
-  | { scheme: 'bearer'; token: string };
 
 export interface ConnectorFile {
   name: string;
@@ -119,17 +116,49 @@ export interface OperationExample {
   output: unknown;
 }
 
+/**
+ * An operation that sends a list of items in batches through another operation of its
+ * connector: each item becomes one entry of a batch, batches are packed up to that operation's
+ * body limit (entries up to its list items' `maxBytes`).
+ */
+export interface BulkMapping {
+  /** The input list that holds the items. */
+  items: string;
+  /** The operation that sends one batch, and its input that takes the list of entries. */
+  send: string;
+  batch_input: string;
+  /** One item → one entry: a template whose `{ "$input": key }` leaves take the item's values (absent → left out). */
+  entry: Record<string, unknown>;
+  /** The input that says how many batches may be in flight. */
+  concurrency?: string;
+}
+
 export interface OperationFile {
   name: string;
   title: string;
   description: string;
   hidden?: boolean;
-  /** Operations that cannot be pure data name a handler in runtime/handlers. */
-  handler?: string;
+  /** How the request is made when it cannot be pure data: a planner in runtime/plan (default: the http mapping). */
+  plan?: 'raw';
+  /** How the operation runs when it is more than one request of its own: `bulk` (runtime/runners). */
+  runner?: 'bulk';
+  bulk?: BulkMapping;
   http?: HttpMapping;
   response?: ResponseMapping;
   pagination?: Pagination;
   input_schema: JsonSchema;
   output_schema: JsonSchema;
   examples: OperationExample[];
+}
+
+/** An operation as loaded: its file's content, `extends` resolved, schemas bundled. */
+export interface LoadedOperation extends OperationFile {
+  file: string;
+}
+
+/** A connector as loaded: connector.json, its auth form and its operations. */
+export interface LoadedConnector extends ConnectorFile {
+  folder: string;
+  auth_schema: JsonSchema;
+  operationsByName: Map<string, LoadedOperation>;
 }

@@ -36,14 +36,17 @@ export type Envelope<T = unknown> =
   | { ok: true; request: ShownRequest }
   | { ok: false; error: EnvelopeError; meta?: Partial<SuccessMeta> };
 
-/** A failure found while preparing or interpreting a call; execute() turns it into an envelope. */
+/** What went wrong, before the retry policy (send/retry.ts) has said whether trying again helps. */
+export type Problem = Omit<EnvelopeError, 'retryable'>;
+
+/** A failure found while preparing or interpreting a call; the runtime turns it into an envelope. */
 export class OperationError extends Error {
-  constructor(readonly detail: EnvelopeError) {
-    super(detail.message);
+  constructor(readonly problem: Problem) {
+    super(problem.message);
     this.name = 'OperationError';
   }
 }
 
 export function userInputError(message: string, details?: unknown): OperationError {
-  return new OperationError({ code: 'user_input_error', message, retryable: false, ...(details === undefined ? {} : { details }) });
+  return new OperationError({ code: 'user_input_error', message, ...(details === undefined ? {} : { details }) });
 }

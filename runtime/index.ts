@@ -3,8 +3,6 @@
 // load Bottleneck and ioredis.
 export { loadConnectors, Registry } from './registry.js';
 export type { ConnectorDescription, ConnectorSummary, OperationDescription, RegistryOptions } from './registry.js';
-export { LocalRateLimiter } from './rate-limit.js';
-export type { RateBucket, RateLimiter } from './rate-limit.js';
-export type { ExecuteOptions, ExecuteRequest, RuntimeEvent } from './execute.js';
+export { LocalRateLimiter } from './send/rate-limit.js';
+export type { ExecuteOptions, ExecuteRequest, RateBucket, RateLimiter, RetryOptions, RuntimeEvent } from './contracts.js';
 export type { Envelope, EnvelopeError, ErrorCode, ShownRequest, SuccessMeta } from './envelope.js';
-export type { RetryOptions } from './retry.js';

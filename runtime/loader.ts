@@ -2,22 +2,13 @@
 // schema bundled (self-contained) so hosts and the validator see the same thing. The build keeps
 // the result in dist/definitions.json, which is used while the sources are unchanged.
 import { dirname, join, resolve } from 'node:path';
-import type { ConnectorFile, JsonSchema, OperationFile } from './definitions.js';
+import type { ConnectorFile, JsonSchema, LoadedConnector, LoadedOperation, OperationFile } from './definitions.js';
 import { packageRoot } from './package-root.js';
 import { loadPrebuilt } from './prebuilt-definitions.js';
 import { clearFileCache, filesRead, loadBundledSchema, readJsonFile } from './schema-bundle.js';
 
 export { packageRoot };
-
-export interface LoadedOperation extends OperationFile {
-  file: string;
-}
-
-export interface LoadedConnector extends ConnectorFile {
-  folder: string;
-  auth_schema: JsonSchema;
-  operationsByName: Map<string, LoadedOperation>;
-}
+export type { LoadedConnector, LoadedOperation } from './definitions.js';
 
 interface Manifest {
   connectors: string[];

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { LoadedConnector, LoadedOperation } from './loader.js';
+import type { LoadedConnector, LoadedOperation } from './definitions.js';
 
 interface StoredConnector extends Omit<LoadedConnector, 'operationsByName'> {
   loaded_operations: LoadedOperation[];

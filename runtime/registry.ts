@@ -1,14 +1,19 @@
-// The host API: list, describe, execute and testAuth over the loaded connectors.
+// The host API: list, describe, execute and testAuth over the loaded connectors. What the
+// runtime needs besides (definitions, validators, HTTP clients, the rate limiter, the region
+// table) are its services, kept out of the public surface: servicesOf() hands them to the
+// package's own programs (the CLI's import).
 import type { Got } from 'got';
-import type { AuthValues } from '../auth/credentials.js';
-import { regionBaseUrls } from '../auth/regions.js';
-import type { JsonSchema } from './definitions.js';
-import { createHttpClient } from './dispatch.js';
+import type { AuthValues } from '../auth/types.js';
+import type { ExecuteOptions, ExecuteRequest, Services } from './contracts.js';
+import type { JsonSchema, LoadedConnector } from './definitions.js';
 import type { Envelope } from './envelope.js';
-import { executeOperation, type ExecuteOptions, type ExecuteRequest, type Runtime } from './execute.js';
-import { loadManifest, type LoadedConnector, type LoadedOperation } from './loader.js';
-import { LocalRateLimiter, type RateLimiter } from './rate-limit.js';
-import { validatorFor, type Validator } from './validation.js';
+import { executeOperation } from './execute.js';
+import { validatorFor } from './input/validation.js';
+import { loadManifest } from './loader.js';
+import { regionTable } from './regions.js';
+import { createHttpClient } from './send/dispatch.js';
+import { LocalRateLimiter, type RateLimiter } from './send/rate-limit.js';
+import { settle } from './send/retry.js';
 
 export interface ConnectorSummary {
   name: string;
@@ -44,18 +49,40 @@ export interface RegistryOptions {
   rateLimiter?: RateLimiter | false;
 }
 
-export class Registry implements Runtime {
+const servicesByRegistry = new WeakMap<Registry, Services>();
+
+/** The runtime's services behind a registry: for this package's own programs, not for hosts. */
+export function servicesOf(registry: Registry): Services {
+  return servicesByRegistry.get(registry)!;
+}
+
+function makeServices(connectors: Map<string, LoadedConnector>, limiter: RateLimiter | undefined): Services {
+  const clients = new Map<string, Got>();
+  return {
+    connector: (name) => connectors.get(name),
+    validator: (schema: JsonSchema) => validatorFor(schema),
+    client(connector) {
+      let client = clients.get(connector.name);
+      if (!client) {
+        client = createHttpClient();
+        clients.set(connector.name, client);
+      }
+      return client;
+    },
+    rateLimiter: limiter,
+    regions: regionTable(),
+  };
+}
+
+export class Registry {
   private readonly connectors: Map<string, LoadedConnector>;
-  private readonly clients = new Map<string, Got>();
-  private readonly limiter: RateLimiter | undefined;
+  private readonly services: Services;
 
   constructor(connectors: LoadedConnector[], options: RegistryOptions = {}) {
     this.connectors = new Map(connectors.map((c) => [c.name, c]));
-    this.limiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new LocalRateLimiter());
-  }
-
-  rateLimiter(): RateLimiter | undefined {
-    return this.limiter;
+    const limiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new LocalRateLimiter());
+    this.services = makeServices(this.connectors, limiter);
+    servicesByRegistry.set(this, this.services);
   }
 
   list(): ConnectorSummary[] {
@@ -68,7 +95,7 @@ export class Registry implements Runtime {
     const { version, title, description, icon, auth_schema } = connector;
     return {
       name, version, title, description, icon,
-      base_urls: regionBaseUrls(connector.api),
+      base_urls: this.services.regions.baseUrls(connector.api),
       auth_schema,
       operations: [...connector.operationsByName.values()].map((op) => ({
         name: op.name,
@@ -83,7 +110,7 @@ export class Registry implements Runtime {
   }
 
   execute(call: ExecuteRequest): Promise<Envelope> {
-    return executeOperation(this, call);
+    return executeOperation(this.services, call);
   }
 
   /** Checks credentials with the connector's cheapest authenticated call, and the region they belong to. */
@@ -91,7 +118,7 @@ export class Registry implements Runtime {
     const connector = this.connectors.get(name);
     const operation = connector?.test_auth?.operation;
     if (!connector || !operation) {
-      return { ok: false, error: { code: 'connector_error', message: `connector "${name}" has no credential check`, retryable: false } };
+      return { ok: false, error: settle({ code: 'connector_error', message: `connector "${name}" has no credential check` }, { kind: 'not_sent' }) };
     }
     const result = await this.execute({ connector: name, operation, auth, input: {}, options });
     const chosen = String(auth.region);
@@ -102,36 +129,18 @@ export class Registry implements Runtime {
     if (actual && actual !== chosen) {
       return {
         ok: false,
-        error: {
+        error: settle({
           code: 'user_input_error',
           message: result.ok
             ? `These credentials are valid, but they belong to a workspace in the ${actual.toUpperCase()} region: choose Region ${actual.toUpperCase()} instead of ${chosen.toUpperCase()}.`
             : `Customer.io says this workspace is in the ${actual.toUpperCase()} region: choose Region ${actual.toUpperCase()} instead of ${chosen.toUpperCase()}.`,
-          retryable: false,
           details: { region: actual },
-        },
+        }, { kind: 'not_sent' }),
         ...(result.ok && 'meta' in result ? { meta: result.meta } : !result.ok && result.meta ? { meta: result.meta } : {}),
       };
     }
     if (!result.ok || !('output' in result)) return result;
     return { ...result, output: { valid: true, region: chosen, message: `Credentials accepted for the ${chosen.toUpperCase()} region.` } };
-  }
-
-  connector(name: string): LoadedConnector | undefined {
-    return this.connectors.get(name);
-  }
-
-  validator(kind: 'input' | 'auth', connector: LoadedConnector, operation?: LoadedOperation): Validator {
-    return validatorFor(kind === 'auth' ? connector.auth_schema : operation!.input_schema);
-  }
-
-  client(connector: LoadedConnector): Got {
-    let client = this.clients.get(connector.name);
-    if (!client) {
-      client = createHttpClient();
-      this.clients.set(connector.name, client);
-    }
-    return client;
   }
 }
 

@@ -3,9 +3,26 @@
 // so a crash never leaves half a file).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Filter } from './model/filters.js';
-
 export type Attributes = Record<string, unknown>;
+
+/** A segment's or newsletter's audience rule (model/filters.ts applies it). */
+export interface AttributeCondition {
+  field: string;
+  operator: 'eq' | 'exists';
+  value?: string;
+  type_id?: string | number;
+  /** Newsletter recipients: turn the test around (does not equal, does not exist). */
+  inverse?: boolean;
+}
+
+export interface Filter {
+  and?: Filter[];
+  or?: Filter[];
+  not?: Filter;
+  segment?: { id: number };
+  attribute?: AttributeCondition;
+  object_attribute?: AttributeCondition;
+}
 
 export interface Device {
   id: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { lintFormSchema, lintOperation } from '../runtime/definition-lint.js';
 import { loadManifest, packageRoot } from '../runtime/loader.js';
 import { readJsonFile } from '../runtime/schema-bundle.js';
-import { compileSchema, describeErrors } from '../runtime/validation.js';
+import { compileSchema, describeErrors } from '../runtime/input/validation.js';
 
 const validateOperation = compileSchema(readJsonFile(join(packageRoot(), 'schemas', 'operation.meta.schema.json')));
 const problems: string[] = [];

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadSources, packageRoot } from '../runtime/loader.js';
 import { prebuiltPath, serializePrebuilt } from '../runtime/prebuilt-definitions.js';
-import { precompiledDir } from '../runtime/precompiled-validators.js';
+import { precompiledDir } from '../runtime/input/precompiled-validators.js';
 import { precompileValidators } from './validator-precompile.js';
 
 const started = performance.now();

@@ -1,21 +1,27 @@
 // Which schemas the runtime validates against, and their validators as ajv standalone code:
-// the auth schema of every connector, the input schema of every operation, and the v2 entity
-// choices bulk sending checks items against. Distinct schemas only, keyed like the runtime
+// the auth schema of every connector, the input schema of every operation, the item schema of
+// every bulk operation, and the entry choices of every batch operation one sends through. Distinct schemas only, keyed like the runtime
 // looks them up (precompiled-validators.ts).
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { entityBranches } from '../runtime/bulk/run-bulk.js';
+import { entryBranches, entrySchema } from '../runtime/runners/bulk/run-bulk.js';
+import { itemSchema } from '../runtime/runners/bulk/bulk-runner.js';
 import type { JsonSchema } from '../runtime/definitions.js';
 import type { LoadedConnector } from '../runtime/loader.js';
-import { schemaKey } from '../runtime/precompiled-validators.js';
-import { createAjv } from '../runtime/validation.js';
+import { schemaKey } from '../runtime/input/precompiled-validators.js';
+import { createAjv } from '../runtime/input/validation.js';
 
 export function validatedSchemas(connectors: LoadedConnector[]): JsonSchema[] {
   const schemas: JsonSchema[] = [];
   for (const connector of connectors) {
     schemas.push(connector.auth_schema);
-    for (const operation of connector.operationsByName.values()) schemas.push(operation.input_schema);
-    const sendEntity = connector.operationsByName.get('send_entity');
-    if (sendEntity) schemas.push(...entityBranches(sendEntity).values());
+    for (const operation of connector.operationsByName.values()) {
+      schemas.push(operation.input_schema);
+      const send = operation.bulk && connector.operationsByName.get(operation.bulk.send);
+      if (!send) continue;
+      schemas.push(itemSchema(operation));
+      const entries = entrySchema({ send, listInput: operation.bulk!.batch_input });
+      schemas.push(...(entryBranches(entries)?.branches.values() ?? [entries]));
+    }
   }
   return schemas;
 }

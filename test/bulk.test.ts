@@ -2,9 +2,32 @@
 // accounted for (accepted, refused before sending, or rejected in a 207), events deduplicated
 // across a retried batch.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BatchPacker, MAX_BATCH_BYTES } from '../runtime/bulk/pack.js';
-import { runBulk, type ItemFailure } from '../runtime/bulk/run-bulk.js';
-import { FAST_RETRY, sharedRegistry, TRACK_AUTH } from './helpers.js';
+import type { ExecuteOptions } from '../runtime/contracts.js';
+import type { Registry } from '../runtime/index.js';
+import { servicesOf } from '../runtime/registry.js';
+import { runContext } from '../runtime/run-context.js';
+import { BatchPacker } from '../runtime/runners/bulk/pack.js';
+import { runBulk, type BatchTarget, type BulkFailure } from '../runtime/runners/bulk/run-bulk.js';
+import { callSecrets } from '../runtime/send/call-secrets.js';
+import { FAST_RETRY, MAX_BATCH_BYTES, sharedRegistry, TRACK_AUTH } from './helpers.js';
+
+type ItemFailure = Omit<BulkFailure<number>, 'ref'> & { index: number };
+
+/** Track's send_batch as the target of raw v2 entities, with these options, as a bulk operation's batches go. */
+function sendBatch(registry: Registry, options: ExecuteOptions): BatchTarget {
+  const services = servicesOf(registry);
+  const connector = services.connector('customer-io')!;
+  const send = connector.operationsByName.get('send_batch')!;
+  const auth = { ...TRACK_AUTH, region: 'us' };
+  const context = runContext(services, { connector, operation: send, auth, input: {}, options, secrets: callSecrets(connector.auth, auth) });
+  return { send, listInput: 'batch', call: context.call, validator: context.validator };
+}
+
+/** Entities with their position as the reference the runner hands back. */
+function* numbered(entities: Iterable<Record<string, unknown>>) {
+  let index = 0;
+  for (const entry of entities) yield { entry, ref: index++ };
+}
 import { startLocalServer, type LocalServer } from './local-server.js';
 
 function person(i: number, padding = 0): Record<string, unknown> {
@@ -15,10 +38,10 @@ describe('BatchPacker', () => {
   it('closes a batch only when the next item would pass the limit', () => {
     const packer = new BatchPacker(1000);
     const sizes = [400, 400, 400, 150, 150];
-    const closed = sizes.map((bytes, index) => packer.add({ index, entity: {}, bytes })).filter(Boolean);
+    const closed = sizes.map((bytes, index) => packer.add({ ref: index, entry: {}, bytes })).filter(Boolean);
     const last = packer.flush()!;
-    expect(closed.map((b) => b!.items.map((i) => i.index))).toEqual([[0, 1]]);
-    expect(last.items.map((i) => i.index)).toEqual([2, 3, 4]);
+    expect(closed.map((b) => b!.items.map((i) => i.ref))).toEqual([[0, 1]]);
+    expect(last.items.map((i) => i.ref)).toEqual([2, 3, 4]);
     expect(closed[0]!.bytes).toBe(Buffer.byteLength('{"batch":[]}') + 801);
   });
 });
@@ -52,7 +75,7 @@ describe('runBulk against a local server', () => {
       }
     })();
     const failures: ItemFailure[] = [];
-    const summary = await runBulk(registry, items, { auth: { ...TRACK_AUTH, region: 'us' }, execute: { origin: server.origin, retry: FAST_RETRY }, onFailure: (f) => failures.push(f) });
+    const summary = await runBulk(sendBatch(registry, { origin: server.origin, retry: FAST_RETRY }), numbered(items), { onFailure: ({ ref, ...f }) => failures.push({ index: ref, ...f }) });
 
     const bodies = server.seen.map((s) => Buffer.byteLength(s.body));
     expect(Math.max(...bodies)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
@@ -75,7 +98,7 @@ describe('runBulk against a local server', () => {
     server.seen.length = 0;
     failNextBatch = true;
     const events = Array.from({ length: 50 }, (_, i) => ({ type: 'person', action: 'event', identifiers: { id: `p${i}` }, name: 'purchase' }));
-    const summary = await runBulk(registry, events, { auth: { ...TRACK_AUTH, region: 'us' }, execute: { origin: server.origin, retry: FAST_RETRY } });
+    const summary = await runBulk(sendBatch(registry, { origin: server.origin, retry: FAST_RETRY }), numbered(events), {});
     expect(summary).toMatchObject({ total: 50, accepted: 50, failed: 0, batches: 1 });
     expect(server.seen).toHaveLength(2);
     const [first, second] = server.seen.map((s) => (JSON.parse(s.body) as { batch: { id: string }[] }).batch.map((e) => e.id));

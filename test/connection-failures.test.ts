@@ -49,7 +49,7 @@ describe('a connection reset', () => {
 
 describe('a request Node refuses to form', () => {
   it('fails as unsendable (execute makes that a connector_error it does not retry), and nothing reaches the server', async () => {
-    const { createHttpClient, send, TransportError } = await import('../runtime/dispatch.js');
+    const { createHttpClient, send, TransportError } = await import('../runtime/send/dispatch.js');
     const client = createHttpClient();
     const request = { method: 'GET' as const, url: new URL(`${origin}/api/v1/accounts/region`), headers: { authorization: 'Bearer key-test\n' } };
     const thrown = await send(client, request, { timeoutMs: 2_000, maxResponseBytes: 1_000 }).catch((error: unknown) => error);

@@ -1,7 +1,7 @@
 // Event ids: ULIDs from a pooled CSPRNG. They must stay unique, well formed and in creation order
 // across many milliseconds, well past the point where the 4 KB random pool is refilled.
 import { describe, expect, it } from '@jest/globals';
-import { newEventId } from '../runtime/event-ids.js';
+import { newEventId } from '../runtime/plan/event-ids.js';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 

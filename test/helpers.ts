@@ -33,3 +33,8 @@ export function sharedRegistry(): Promise<Registry> {
 
 /** Fast retries so failure tests do not sleep for real. */
 export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 1_000 } as const;
+
+/** Customer.io's batch body limit, as the send_batch definition states it (bulk sends pack up to it). */
+export const MAX_BATCH_BYTES: number = JSON.parse(
+  readFileSync(new URL('../connectors/customer-io/operations/send_batch.json', import.meta.url), 'utf8'),
+).http.max_body_bytes;

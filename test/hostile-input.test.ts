@@ -11,7 +11,8 @@ import nock from 'nock';
 import { writeFileSync } from 'node:fs';
 import type { ApiName, JsonSchema, Region } from '../runtime/definitions.js';
 import type { Envelope, Registry, ShownRequest } from '../runtime/index.js';
-import type { ExecuteOptions } from '../runtime/execute.js';
+import type { ExecuteOptions } from '../runtime/contracts.js';
+import { servicesOf } from '../runtime/registry.js';
 import { loadManifest, type LoadedConnector, type LoadedOperation } from '../runtime/loader.js';
 import { APP_AUTH, authFor, expectedAuthorization, FAST_RETRY, REGION_TABLE, sharedRegistry, TRACK_AUTH } from './helpers.js';
 import {
@@ -246,8 +247,7 @@ function fingerprint(value: unknown): string | undefined {
 }
 
 function schemaAccepts(c: Case, input: unknown): boolean | undefined {
-  const connector = registry.connector(c.connector.name)!;
-  const validate = registry.validator('input', connector, connector.operationsByName.get(c.operation.name)!);
+  const validate = servicesOf(registry).validator(c.operation.input_schema);
   let copy: unknown;
   try {
     copy = structuredClone(input ?? {});
@@ -261,9 +261,9 @@ function schemaAccepts(c: Case, input: unknown): boolean | undefined {
   }
 }
 
-/** Handlers (raw request, bulk sends) always call authenticated endpoints; data operations say so in `http.auth`. */
+/** Planners and runners in code (raw request, bulk sends) always call authenticated endpoints; data operations say so in `http.auth`. */
 function sendsCredentials(op: LoadedOperation): boolean {
-  return op.handler !== undefined || op.http?.auth !== false;
+  return op.plan !== undefined || op.runner !== undefined || op.http?.auth !== false;
 }
 
 /**
@@ -286,7 +286,7 @@ function checkHit(c: Case, region: Region, hit: Hit, shownUrl?: string): void {
   if (shownUrl !== undefined) {
     const shown = new URL(shownUrl);
     if (hit.path !== `${shown.pathname}${shown.search}`) fail(`sent ${hit.path}, but the dry run showed ${shownUrl}`);
-  } else if (op.handler !== 'raw_http_request') {
+  } else if (op.plan !== 'raw') {
     const prefix = op.http?.base === 'origin' ? '' : base.prefix;
     if (!hit.path.startsWith(`${prefix}/`)) fail(`request path ${hit.path} is outside ${prefix}/`);
   }
@@ -313,7 +313,7 @@ function checkShownRequest(c: Case, region: Region, input: Record<string, unknow
   // characters must be percent-encoded, or Node refuses to send the request).
   const unsendable = /[^\x21-\x7e]/u.exec(request.url);
   if (unsendable) fail(`the request URL carries ${JSON.stringify(unsendable[0])} unencoded: ${JSON.stringify(request.url.slice(0, 300))}`);
-  const raw = op.handler === 'raw_http_request';
+  const raw = op.plan === 'raw';
   // A raw Full URL is sent as written (`https://api.customer.io:443/…` is the same host): compare
   // hosts as URL parsing sees them. Everything else must start with the region's origin verbatim.
   if (url.host !== base.host || url.protocol !== 'https:') fail(`request for ${url.protocol}//${url.host}, not ${base.origin}: ${request.url}`);
@@ -386,7 +386,7 @@ const arbitraries = new Map<Case, fc.Arbitrary<Record<string, unknown>>>();
 function inputArbitrary(c: Case): fc.Arbitrary<Record<string, unknown>> {
   let arb = arbitraries.get(c);
   if (!arb) {
-    const raw = c.operation.handler === 'raw_http_request';
+    const raw = c.operation.plan === 'raw';
     arb = schemaArbitrary(c.operation.input_schema, {
       checker,
       interestingKeys: propertyNamesIn(c.operation.input_schema),
@@ -816,7 +816,7 @@ function checkBodyAsSent(c: Case, input: Record<string, unknown>, hit: Hit): voi
   const limit = c.operation.http?.max_body_bytes;
   const body = jsonBodyOf(hit);
   if (limit !== undefined && body !== undefined && utf8Bytes(JSON.stringify(body)) > limit) fail(`body over ${limit} bytes was sent`);
-  if (c.operation.handler === 'raw_http_request') {
+  if (c.operation.plan === 'raw') {
     if (['GET', 'HEAD', 'OPTIONS'].includes(hit.method) && hit.body !== undefined && hit.body !== '') fail(`a ${hit.method} raw request carried a body`);
     return;
   }

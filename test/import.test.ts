@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProgressBar, type ImportFailureRecord, type ImportSummary } from '../cli/import.js';
 import { runCli, UsageError } from '../cli/main.js';
-import { MAX_BATCH_BYTES } from '../runtime/bulk/pack.js';
+import { MAX_BATCH_BYTES } from './helpers.js';
 import { sharedRegistry } from './helpers.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
 

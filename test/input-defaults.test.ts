@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { lintDefaults } from '../runtime/definition-lint.js';
 import type { JsonSchema } from '../runtime/definitions.js';
-import { withDefaults } from '../runtime/input-defaults.js';
+import { withDefaults } from '../runtime/input/defaults.js';
 import { authFor, sharedRegistry } from './helpers.js';
 import { useNock } from './use-nock.js';
 

@@ -111,7 +111,7 @@ if (paginated.length === 0) it.todo('no paginated operations yet');
 
 describe('a cursor that does not move on', () => {
   it('ends the walk instead of reading the same page forever', async () => {
-    const { nextPageInput } = await import('../runtime/pagination.js');
+    const { nextPageInput } = await import('../runtime/runners/pagination.js');
     const cursor = { style: 'cursor', items: 'errors', param: 'start', default_limit: 10 } as const;
     const body = { errors: ['line 1: bad email'], next: 'abc' };
     expect(nextPageInput(cursor, { start: 'abc', limit: 10 }, body, 1, 100)).toBeUndefined();

@@ -4,8 +4,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { loadManifest } from '../runtime/loader.js';
-import { precompiledValidator, schemaKey } from '../runtime/precompiled-validators.js';
-import { compileSchema, validatorFor } from '../runtime/validation.js';
+import { precompiledValidator, schemaKey } from '../runtime/input/precompiled-validators.js';
+import { normalise } from '../runtime/input/normalise.js';
+import { compileSchema, validatorFor } from '../runtime/input/validation.js';
 import { validatedSchemas } from '../scripts/validator-precompile.js';
 import { schemaArbitrary } from './schema-arbitraries.js';
 import type { JsonSchema } from '../runtime/definitions.js';
@@ -70,9 +71,14 @@ describe('precompiled validators', () => {
     const schema: JsonSchema = { type: 'object', properties: { at: { type: ['integer', 'string'], unixTime: true }, name: { type: 'string', maxBytes: 3 } }, additionalProperties: false };
     expect(precompiledValidator(schemaKey(schema))).toBeUndefined();
     const validate = validatorFor(schema);
-    const input = { at: '2025-01-01T00:00:00Z', name: 'abc' };
+    // Conversion is the normalising step's, before validation; the validator only decides.
+    const given = { at: '2025-01-01T00:00:00Z', name: 'abc' };
+    const input = normalise(schema, given) as typeof given;
     expect(validate(input)).toBe(true);
     expect(input.at).toBe(1735689600);
+    expect(validate(given)).toBe(true);
+    expect(given.at).toBe('2025-01-01T00:00:00Z');
+    expect(validate({ ...given, at: '2025-01-01 00:00' })).toBe(false);
     expect(validate({ name: 'abcd' })).toBe(false);
     expect(validate.errors?.[0]).toMatchObject({ keyword: 'maxBytes', params: { limit: 3, size: 4 } });
   });

@@ -2,8 +2,8 @@
 // visible waiting (meta.waited_ms, events), and the shared Bottleneck limiter over a real Redis.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { LocalRateLimiter, bucketFor, type RateBucket } from '../runtime/rate-limit.js';
-import { BottleneckRateLimiter } from '../runtime/rate-limit-bottleneck.js';
+import { LocalRateLimiter, bucketFor, type RateBucket } from '../runtime/send/rate-limit.js';
+import { BottleneckRateLimiter } from '../runtime/send/rate-limit-bottleneck.js';
 import { loadManifest, type LoadedConnector } from '../runtime/loader.js';
 import { Registry, type RuntimeEvent } from '../runtime/index.js';
 import { APP_AUTH, TRACK_AUTH } from './helpers.js';

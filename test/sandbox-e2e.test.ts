@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConnectors, type Envelope, type ExecuteOptions, type Registry } from '../runtime/index.js';
 import { loadManifest } from '../runtime/loader.js';
-import { compileSchema, describeErrors } from '../runtime/validation.js';
+import { compileSchema, describeErrors } from '../runtime/input/validation.js';
 import { servedOperations, startSandbox, type ConnectorName, type Sandbox } from '../sandbox/index.js';
 
 type Input = Record<string, unknown>;

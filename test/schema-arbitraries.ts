@@ -6,11 +6,12 @@
 // rules that are awkward to build directly (a oneOf matching exactly one branch, dependencies,
 // formats as ajv reads them) are enforced with a filter that checks the node against an ajv
 // instance carrying the runtime's own keywords.
+import * as ajvModule from 'ajv';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import type { JsonSchema } from '../runtime/definitions.js';
-import { registerSchemaKeywords } from '../runtime/schema-keywords.js';
+import { registerSchemaKeywords } from '../runtime/input/schema-keywords.js';
 
 const addFormats = addFormatsModule.default;
 
@@ -75,7 +76,7 @@ export class SchemaChecker {
   constructor() {
     this.ajv = new Ajv({ strict: false, allErrors: false, allowUnionTypes: true });
     addFormats(this.ajv);
-    registerSchemaKeywords(this.ajv);
+    registerSchemaKeywords(this.ajv, ajvModule);
   }
 
   private compiled(schema: Schema): ValidateFunction {

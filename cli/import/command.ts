@@ -2,10 +2,10 @@
 // runs the import, and says how to resume an interrupted one.
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { BulkRuntime } from '../../runtime/bulk/run-bulk.js';
-import { loadConnectors } from '../../runtime/index.js';
-import { describeErrors, validatorFor } from '../../runtime/validation.js';
-import { authArgument, timeoutArgument, UsageError, type CliResult } from '../args.js';
+import { openBulkSession } from '../../runtime/bulk-session.js';
+import { OperationError } from '../../runtime/envelope.js';
+import { loadConnectors, type Registry } from '../../runtime/index.js';
+import { authArgument, authFormOf, timeoutArgument, UsageError, type CliResult } from '../args.js';
 import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
 import { IDENTIFIER_COLUMNS, isIdentifierColumn, isImportOperation, OPERATIONS, type IdentifierColumn } from './operations.js';
 import type { ImportProgress, ProgressStream } from './progress.js';
@@ -36,14 +36,14 @@ export interface ImportIo {
  * Credentials the connector's auth form refuses would fail every batch the same way: say so once,
  * before the file is read (the problems name fields and rules, never values).
  */
-function checkCredentials(registry: BulkRuntime, connector: string, auth: Record<string, unknown>, given: string | undefined): void {
-  const schema = registry.connector(connector)?.auth_schema;
-  if (!schema) return;
-  const validate = validatorFor(schema);
-  if (validate(auth)) return;
-  const problems = describeErrors(validate.errors ?? [], schema, 'auth').map((p) => p.message).join('; ');
-  const hint = given === 'env' ? ' (with --auth env, set CUSTOMERIO_REGION or pass --region)' : '';
-  throw new UsageError(`the credentials cannot be used: ${problems}${hint}`);
+function checkCredentials(registry: Registry, connector: string, operation: string, auth: Record<string, unknown>, given: string | undefined): void {
+  try {
+    openBulkSession(registry, { connector, operation, auth });
+  } catch (error) {
+    if (!(error instanceof OperationError)) throw error;
+    const hint = given === 'env' ? ' (with --auth env, set CUSTOMERIO_REGION or pass --region)' : '';
+    throw new UsageError(`the credentials cannot be used: ${error.message}${hint}`);
+  }
 }
 
 /** A shell word, quoted when it needs to be. */
@@ -51,7 +51,7 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, registry: BulkRuntime | undefined, io?: ImportIo): Promise<CliResult> {
+export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, registry: Registry | undefined, io?: ImportIo): Promise<CliResult> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -88,10 +88,10 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
   if (identifier !== undefined && !isIdentifierColumn(identifier)) {
     throw new UsageError(`--identifier must be one of ${IDENTIFIER_COLUMNS.join(', ')}`);
   }
-  const auth = authArgument(connector, values.auth, values.region, env, 'import');
-  const timeoutMs = timeoutArgument(values.timeout);
   const loaded = registry ?? (await loadConnectors());
-  checkCredentials(loaded, connector, auth, values.auth);
+  const auth = authArgument(authFormOf(loaded, connector), values.auth, values.region, env, 'import');
+  const timeoutMs = timeoutArgument(values.timeout);
+  checkCredentials(loaded, connector, operation, auth, values.auth);
   const messages = io?.messages ?? process.stderr;
 
   const drainSeconds = DEFAULT_DRAIN_TIMEOUT_MS / 1000;

@@ -1,14 +1,17 @@
 // The bulk operations a file can be imported into, the item shape they take, and the row type
 // every source (NDJSON, CSV) produces.
-import type { BulkRuntime, ItemFailure } from '../../runtime/bulk/run-bulk.js';
-import { eventItemToEntity, identifyItemToEntity } from '../../runtime/handlers/bulk.js';
+import type { BulkFailure, Item } from '../../runtime/bulk-session.js';
 
-export type Item = Record<string, unknown>;
+export type { Item } from '../../runtime/bulk-session.js';
 
-/** The bulk operations a file can be imported into, with the item → v2 entity mapping they use. */
+/**
+ * The bulk operations a file can be imported into, and the item key a CSV row's other columns
+ * go to (the person's attributes, or the event's data). How an item becomes a batch entry is the
+ * operation's definition's to say.
+ */
 export const OPERATIONS = {
-  bulk_identify_customers: { listKey: 'people', toEntity: identifyItemToEntity, dataKey: 'attributes', hasEventIds: false },
-  bulk_track_events: { listKey: 'events', toEntity: eventItemToEntity, dataKey: 'data', hasEventIds: true },
+  bulk_identify_customers: { dataKey: 'attributes' },
+  bulk_track_events: { dataKey: 'data' },
 } as const;
 export type ImportOperation = keyof typeof OPERATIONS;
 
@@ -37,7 +40,7 @@ export interface Row {
   line: number;
   item: unknown;
   /** Set when the row is refused before sending (not JSON, not UTF-8, no identifier…). */
-  failure?: Omit<ItemFailure, 'index'>;
+  failure?: Omit<BulkFailure<unknown>, 'ref'>;
   /** The identifier column a CSV row was identified by. */
   identifiedBy?: IdentifierColumn;
 }
@@ -54,11 +57,9 @@ export function isObject(value: unknown): value is Item {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The keys an item of the operation may have, from its definition (`people[]` / `events[]`). */
-export function itemKeys(registry: BulkRuntime, operation: ImportOperation): Set<string> {
-  const definition = registry.connector('customer-io')?.operationsByName.get(operation);
-  const list = (definition?.input_schema as { properties?: Record<string, { items?: { properties?: Item } }> } | undefined)?.properties?.[OPERATIONS[operation].listKey];
-  return new Set(Object.keys(list?.items?.properties ?? {}));
+/** The keys an item may have, from the operation's item schema. */
+export function itemKeys(itemSchema: Record<string, unknown>): Set<string> {
+  return new Set(Object.keys((itemSchema.properties as object | undefined) ?? {}));
 }
 
 /** An item must be an object with the operation's keys only (a misspelt key would otherwise be lost silently). */

@@ -9,9 +9,10 @@
 // sent at all are left as if unread.
 import { rmSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { AuthValues } from '../../auth/credentials.js';
-import { runBulk, type BulkRuntime, type BulkSummary, type ItemFailure, type SentBatch } from '../../runtime/bulk/run-bulk.js';
-import type { ExecuteOptions } from '../../runtime/index.js';
+import type { AuthValues } from '../../auth/types.js';
+import { openBulkSession, type BulkFailure, type BulkSummary, type SentBatch } from '../../runtime/bulk-session.js';
+import type { ExecuteOptions, Registry } from '../../runtime/index.js';
+import { OperationError } from '../../runtime/envelope.js';
 import { UsageError } from '../args.js';
 import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Counts } from './checkpoint.js';
 import { csvSource } from './csv-source.js';
@@ -90,11 +91,14 @@ export interface ImportSummary extends BulkSummary {
   stopped?: { code: string; message: string };
 }
 
+/** An item between being read and being settled; the bulk sender hands it back with every outcome. */
 interface Pending {
   entry: Entry;
   line: number;
   index: number;
   item: unknown;
+  /** Reported not accepted (failed, or possibly processed). */
+  reported?: boolean;
 }
 
 /** Where a run starts: from the top, or from a checkpoint. */
@@ -137,16 +141,29 @@ function readCheckpointSafely(path: string): Checkpoint | undefined {
   }
 }
 
-/** Streams the file through runBulk and writes every failed item to the failed file. */
-export async function importFile(registry: BulkRuntime, options: ImportOptions): Promise<ImportSummary> {
+/** Streams the file through the operation's batches and writes every failed item to the failed file. */
+export async function importFile(registry: Registry, options: ImportOptions): Promise<ImportSummary> {
   const { operation, file } = options;
-  const spec = OPERATIONS[operation];
   const kind = fileKind(file);
   if (!kind) throw new UsageError(`--file must end in .ndjson, .jsonl or .csv: ${file}`);
   const failedPath = options.failedFile ?? `${file}.failed.ndjson`;
   if (resolve(failedPath) === resolve(file)) throw new UsageError('--failed must not be the file being imported');
   const checkpointFile = checkpointPath(failedPath);
   const started = performance.now();
+  // The batches' own options: a signal that the interruption below can fire is added to them.
+  const cancel = new AbortController();
+  let session;
+  try {
+    session = openBulkSession(registry, {
+      connector: 'customer-io', operation, auth: options.auth,
+      options: { ...options.execute, signal: options.execute?.signal ? AbortSignal.any([options.execute.signal, cancel.signal]) : cancel.signal },
+    });
+  } catch (error) {
+    if (error instanceof OperationError) throw new UsageError(`the credentials cannot be used: ${error.message}`);
+    throw error;
+  }
+  // Items the form gives an id field (events) get one from the file's content and their line.
+  const givesIds = Object.hasOwn((session.itemSchema.properties as object | undefined) ?? {}, 'id');
 
   let identity: FileIdentity;
   try {
@@ -160,7 +177,7 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
 
   const source: Source = kind === 'csv'
     ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine })
-    : ndjsonSource(file, { keys: itemKeys(registry, operation), skipThrough: start.watermarkLine });
+    : ndjsonSource(file, { keys: itemKeys(session.itemSchema), skipThrough: start.watermarkLine });
   // Starting over: the old checkpoint goes before the failed file it relies on is emptied.
   if (!options.resume) removeCheckpoint(checkpointFile);
   let failed: FailedItemsFile;
@@ -176,8 +193,7 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
   }
 
   const ledger = new SettlementLedger({ watermarkLine: start.watermarkLine, counts: start.counts });
-  const pending = new Map<number, Pending>(); // runBulk index → item, from read until settled
-  const inFlight = new Map<SentBatch, Checkpoint['in_flight'][number]>();
+  const inFlight = new Map<SentBatch<Pending>, Checkpoint['in_flight'][number]>();
   let exhausted = false;
 
   const saveCheckpoint = () => {
@@ -208,7 +224,6 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
   }
 
   // Cancelling: the caller's abort, or the end of the wait after stop.
-  const cancel = new AbortController();
   const onAbort = () => cancel.abort();
   let drainTimer: NodeJS.Timeout | undefined;
   const onStop = () => {
@@ -219,9 +234,8 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
   if (options.stop?.aborted) onStop();
   else options.stop?.addEventListener('abort', onStop, { once: true });
   const stopping = () => options.stop?.aborted === true || cancel.signal.aborted;
-  const batchSignal = options.execute?.signal ? AbortSignal.any([options.execute.signal, cancel.signal]) : cancel.signal;
 
-  const writeFailure = (item: Omit<Pending, 'entry'>, failure: Omit<ItemFailure, 'index'>) => {
+  const writeFailure = (item: Omit<Pending, 'entry'>, failure: Omit<BulkFailure<unknown>, 'ref'>) => {
     failed.write({
       line: item.line, index: item.index, reason: failure.reason,
       ...(failure.field ? { field: failure.field } : {}), message: failure.message, item: item.item,
@@ -255,8 +269,7 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
   };
 
   const eventIds = new StableEventIds(identity.sha256);
-  let bulkIndex = 0;
-  async function* entities(): AsyncGenerator<Item> {
+  async function* items(): AsyncGenerator<{ item: Item; ref: Pending }> {
     for await (const row of source.rows as AsyncIterable<Row>) {
       if (stopping()) return; // this row is read again on --resume
       if (row.failure) {
@@ -267,50 +280,36 @@ export async function importFile(registry: BulkRuntime, options: ImportOptions):
       }
       let item = row.item as Item;
       // Events get an id from the file's content and their line, unless the file gives one.
-      if (spec.hasEventIds && item.id === undefined) item = { ...item, id: eventIds.idFor(row.line) };
+      if (givesIds && item.id === undefined) item = { ...item, id: eventIds.idFor(row.line) };
       const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item));
-      pending.set(bulkIndex++, { entry, line: row.line, index: row.index, item });
-      yield spec.toEntity(item);
+      yield { item, ref: { entry, line: row.line, index: row.index, item } };
     }
     exhausted = true;
   }
 
-  const itemPath = operation === 'bulk_track_events' ? (message: string) => message.replace(/"item\.attributes/g, '"item.data') : (message: string) => message;
   const bar = options.progress ? new ProgressBar(options.progress, state, options.progressIntervalMs) : undefined;
   bar?.start();
 
-  let summary: Awaited<ReturnType<typeof runBulk>> | undefined;
+  let summary: (BulkSummary & { stopped?: import('../../runtime/index.js').Envelope }) | undefined;
   let complete = false;
   try {
-    summary = await runBulk(registry, entities(), {
-      auth: options.auth,
+    summary = await session.send(items(), {
       concurrency: options.concurrency ?? 4,
-      execute: { ...options.execute, signal: batchSignal },
-      onFailure: (failure) => {
-        const item = pending.get(failure.index);
-        if (!item) return;
+      onFailure: ({ ref: item, ...failure }) => {
+        item.reported = true;
         // Never sent because of the interruption: as good as unread, --resume reads it again.
-        if (failure.reason === 'not_sent' && cancel.signal.aborted) return void pending.delete(failure.index);
-        pending.delete(failure.index);
-        const message = itemPath(failure.message.replaceAll(`items[${failure.index}]`, 'item'));
-        writeFailure(item, { ...failure, message });
+        if (failure.reason === 'not_sent' && cancel.signal.aborted) return;
+        writeFailure(item, failure);
         const outcome: Outcome = failure.reason === 'possibly_processed' ? 'possibly_processed' : 'failed';
         if (cancel.signal.aborted && failure.reason === 'possibly_processed') ledger.interrupt(item.entry, outcome);
         else ledger.settle(item.entry, outcome);
       },
       onBatchStart: (batch) => {
-        const first = pending.get(batch.indexes[0]!)!;
-        const last = pending.get(batch.indexes.at(-1)!)!;
-        inFlight.set(batch, { first_line: first.line, last_line: last.line, items: batch.indexes.length });
+        inFlight.set(batch, { first_line: batch.refs[0]!.line, last_line: batch.refs.at(-1)!.line, items: batch.refs.length });
       },
       onBatchSettled: (batch, outcome) => {
         // Items of the batch not reported failed were accepted.
-        for (const index of batch.indexes) {
-          const item = pending.get(index);
-          if (!item) continue;
-          pending.delete(index);
-          ledger.settle(item.entry, 'accepted');
-        }
+        for (const item of batch.refs) if (!item.reported) ledger.settle(item.entry, 'accepted');
         // A batch cut off by the interruption stays listed: sent, never answered, sent again on --resume.
         if (!(cancel.signal.aborted && outcome === 'possibly_processed')) inFlight.delete(batch);
         settled();

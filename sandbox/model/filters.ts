@@ -1,26 +1,10 @@
 // The filter language of the App API (people search, broadcast audiences, dynamic segments,
 // object search): and / or / not over segment membership and attribute conditions.
 import { appError } from '../reply.js';
-import type { Attributes, Person, WorkspaceObject } from '../state.js';
+import type { AttributeCondition, Attributes, Filter, Person, WorkspaceObject } from '../state.js';
 import { attributeText } from './attributes.js';
 
-export interface AttributeCondition {
-  field: string;
-  operator: 'eq' | 'exists';
-  value?: string;
-  type_id?: string | number;
-  /** Newsletter recipients: turn the test around (does not equal, does not exist). */
-  inverse?: boolean;
-}
-
-export interface Filter {
-  and?: Filter[];
-  or?: Filter[];
-  not?: Filter;
-  segment?: { id: number };
-  attribute?: AttributeCondition;
-  object_attribute?: AttributeCondition;
-}
+export type { AttributeCondition, Filter } from '../state.js';
 
 /** Answers whether someone is in a segment; passed in so filters and segments do not import each other. */
 export type SegmentTest = (segmentId: number, person: Person, depth: number) => boolean;

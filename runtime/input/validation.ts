@@ -1,0 +1,240 @@
+// Compiles input schemas once and turns ajv's errors into sentences that name the field,
+// the rule and what is allowed: `"input.identifier": must be at most 150 bytes (it is 163)`.
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Validator } from '../contracts.js';
+import type { JsonSchema } from '../definitions.js';
+import { precompiledValidator, schemaKey } from './precompiled-validators.js';
+import { registerSchemaKeywords } from './schema-keywords.js';
+
+export type { Validator } from '../contracts.js';
+
+export interface FieldProblem {
+  /** Where the problem is, as a person reads it: `input.device.platform`. */
+  field: string;
+  /** The schema rule that failed: `required`, `maxBytes`, `enum`… */
+  rule: string;
+  message: string;
+}
+
+// ajv is loaded on first need: a process whose validators were all precompiled at build time
+// only loads it to explain invalid input.
+const require = createRequire(import.meta.url);
+
+export function createAjv(allErrors = true, options: Options = {}): Ajv {
+  const ajvModule = require('ajv') as typeof import('ajv');
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  const ajv = new ajvModule.Ajv({ strict: true, allErrors, allowUnionTypes: true, ...options });
+  addFormats(ajv);
+  return registerSchemaKeywords(ajv, ajvModule);
+}
+
+// Valid input is the common case and needs no error list: a validator that stops at the first
+// problem answers it several times faster (a oneOf of many branches gives up on each branch at
+// once). Only input found invalid is run again, by a validator that collects every problem for
+// the message; that one is compiled the first time it is needed.
+let firstErrorAjv: Ajv | undefined;
+let allErrorsAjv: Ajv | undefined;
+const quickCompile = (schema: JsonSchema) => (firstErrorAjv ??= createAjv(false)).compile(schema);
+const thoroughCompile = (schema: JsonSchema) => (allErrorsAjv ??= createAjv(true)).compile(schema);
+
+
+function twoTier(schema: JsonSchema, quick: ValidateFunction): Validator {
+  let thorough: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    if (quick(data)) {
+      validate.errors = null;
+      return true;
+    }
+    thorough ??= thoroughCompile(schema);
+    thorough(data);
+    validate.errors = thorough.errors ?? quick.errors;
+    return false;
+  }) as Validator;
+  validate.schema = schema;
+  return validate;
+}
+
+/** A validator compiled now, by ajv (definition checks, tests, schemas outside the package). */
+export function compileSchema(schema: JsonSchema): Validator {
+  return twoTier(schema, quickCompile(schema));
+}
+
+const bySchema = new WeakMap<JsonSchema, Validator>();
+const byContent = new Map<string, Validator>();
+
+/**
+ * The validator for a schema the runtime checks input against: one per distinct schema (a Beta
+ * operation and its App twin share one), taken from the build's precompiled validators when the
+ * schema is unchanged since the build, compiled by ajv otherwise.
+ */
+export function validatorFor(schema: JsonSchema): Validator {
+  let validate = bySchema.get(schema);
+  if (validate) return validate;
+  const key = schemaKey(schema);
+  validate = byContent.get(key);
+  if (!validate) {
+    validate = twoTier(schema, precompiledValidator(key) ?? quickCompile(schema));
+    byContent.set(key, validate);
+  }
+  bySchema.set(schema, validate);
+  return validate;
+}
+
+function fieldName(root: string, instancePath: string, extra?: string): string {
+  let name = root;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    name += /^\d+$/.test(part) ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`;
+  }
+  if (extra !== undefined) name += /^[A-Za-z_$][\w$]*$/.test(extra) ? `.${extra}` : `[${JSON.stringify(extra)}]`;
+  return name;
+}
+
+function schemaAt(root: JsonSchema, schemaPath: string): JsonSchema | undefined {
+  let node: unknown = root;
+  for (const raw of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node as JsonSchema | undefined;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false',
+  object: 'an object', array: 'a list', null: 'null',
+};
+
+function sentence(error: ErrorObject, schema: JsonSchema): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+      return 'is not a field of this form';
+    case 'type': {
+      const types = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t);
+      return `must be ${types.join(' or ')}`;
+    }
+    case 'enum': {
+      const values = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
+      return `must be one of ${values}`;
+    }
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'pattern': {
+      const own = schemaAt(schema, error.schemaPath.replace(/\/pattern$/, ''));
+      const described = own?.patternDescription;
+      return described ? `must be ${described}` : `must match the pattern ${String(p.pattern)}`;
+    }
+    case 'format':
+      return `must be a valid ${String(p.format)}`;
+    case 'minLength':
+      return p.limit === 1 ? 'must not be empty' : `must be at least ${p.limit} characters`;
+    case 'maxLength':
+      return `must be at most ${p.limit} characters`;
+    case 'maxBytes':
+      return `must be at most ${p.limit} bytes (it is ${p.size})`;
+    case 'minItems':
+      return `must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}`;
+    case 'maxItems':
+      return `must have at most ${p.limit} items`;
+    case 'maxProperties':
+      return `must have at most ${p.limit} entries`;
+    case 'minProperties':
+      return `must have at least ${p.limit} entr${p.limit === 1 ? 'y' : 'ies'}`;
+    case 'minimum':
+      return `must be at least ${p.limit}`;
+    case 'maximum':
+      return `must be at most ${p.limit}`;
+    default:
+      return error.message ?? `breaks the rule ${error.keyword}`;
+  }
+}
+
+/**
+ * With allErrors, a failed oneOf reports the errors of every branch. When the data picks a
+ * branch (its const/enum fields match, as `type` and `action` do), only that branch's errors
+ * help the person; otherwise they are told which choices exist.
+ */
+function focusOneOf(errors: ErrorObject[], schema: JsonSchema): ErrorObject[] {
+  const failedOneOf = errors.filter((e) => e.keyword === 'oneOf');
+  if (failedOneOf.length === 0) return errors;
+  let kept = errors;
+  // Innermost first, so nested choices are resolved before their parents.
+  for (const choice of failedOneOf.sort((a, b) => b.schemaPath.length - a.schemaPath.length)) {
+    const prefix = choice.schemaPath.replace(/\/oneOf$/, '/oneOf/');
+    const inside = kept.filter((e) => e.schemaPath.startsWith(prefix));
+    const byBranch = new Map<string, ErrorObject[]>();
+    for (const e of inside) {
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+    }
+    const branches = (schemaAt(schema, choice.schemaPath) as unknown as JsonSchema[]) ?? [];
+    const selectors = new Set(['const', 'enum']);
+    const picked = [...branches.keys()].filter((i) => {
+      const branchErrors = byBranch.get(String(i)) ?? [];
+      const wrongSelector = branchErrors.some(
+        (e) => selectors.has(e.keyword) && e.instancePath.split('/').length === choice.instancePath.split('/').length + 1,
+      );
+      const missingSelector = branchErrors.some(
+        (e) => e.keyword === 'required' && e.instancePath === choice.instancePath && isSelector(branches[i], String((e.params as { missingProperty: string }).missingProperty)),
+      );
+      return !wrongSelector && !missingSelector;
+    });
+    // Choices told apart by their keys alone (Endpoint `{endpoint}` or Full URL `{full_url}`):
+    // the one branch whose keys the data has is the one the person meant.
+    if (picked.length !== 1) {
+      const byKeys = [...branches.keys()].filter((i) => !(byBranch.get(String(i)) ?? []).some(
+        (e) => e.instancePath === choice.instancePath && (e.keyword === 'required' || e.keyword === 'additionalProperties'),
+      ));
+      if (byKeys.length === 1) picked.splice(0, picked.length, byKeys[0]!);
+    }
+    const others = kept.filter((e) => !e.schemaPath.startsWith(prefix) && e !== choice);
+    if (picked.length === 1) {
+      kept = [...others, ...(byBranch.get(String(picked[0])) ?? [])];
+    } else {
+      const titles = branches.map((b, i) => (typeof b?.title === 'string' ? b.title : `choice ${i + 1}`));
+      kept = [...others, { ...choice, keyword: 'oneOf', message: `must match exactly one of: ${titles.join('; ')}` }];
+    }
+  }
+  return kept;
+}
+
+function isSelector(branch: JsonSchema | undefined, property: string): boolean {
+  const props = branch?.properties as Record<string, JsonSchema> | undefined;
+  const prop = props?.[property];
+  return prop !== undefined && ('const' in prop || (Array.isArray(prop.enum) && prop.enum.length === 1));
+}
+
+/** Custom keywords inside propertyNames do not learn which name failed; the summary error knows it. */
+function nameFailedPropertyNames(errors: ErrorObject[]): ErrorObject[] {
+  const summaries = errors.filter((e) => e.keyword === 'propertyNames');
+  return errors.map((error) => {
+    if (error.propertyName !== undefined || error.keyword === 'propertyNames') return error;
+    const summary = summaries.find((s) => s.instancePath === error.instancePath && error.schemaPath.startsWith(`${s.schemaPath}/`));
+    return summary ? { ...error, propertyName: String((summary.params as { propertyName: string }).propertyName) } : error;
+  });
+}
+
+export function describeErrors(errors: ErrorObject[], schema: JsonSchema, root = 'input'): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of focusOneOf(nameFailedPropertyNames(errors), schema)) {
+    // propertyNames reports twice: once for the rule on the name (kept), once as a summary (dropped).
+    if (error.keyword === 'propertyNames' || error.keyword === 'anyOf' || error.keyword === 'allOf') continue;
+    const p = error.params as Record<string, unknown>;
+    const key =
+      error.keyword === 'required' ? String(p.missingProperty)
+      : error.keyword === 'additionalProperties' ? String(p.additionalProperty)
+      : error.propertyName;
+    const field = fieldName(root, error.instancePath, key);
+    const rule = error.propertyName !== undefined ? `name ${sentence(error, schema)}` : sentence(error, schema);
+    const message = `"${field}": ${rule}`;
+    if (seen.has(message)) continue;
+    seen.add(message);
+    problems.push({ field, rule: error.keyword, message });
+  }
+  return problems;
+}

@@ -1,0 +1,51 @@
+// An answer's body → the operation's output, as its definition's `response` mapping says: the
+// body itself, one key of it, a v2 batch's accepted/failed items, or a dropdown's options.
+import type { ResponseMapping } from '../definitions.js';
+
+interface BatchItemError {
+  batch_index?: number;
+  reason?: string;
+  field?: string;
+  message?: string;
+}
+
+/** A v2 batch answer: 200 means every item was accepted, 207 lists the items that were not. */
+function batchOutput(body: unknown, input: Record<string, unknown>) {
+  const total = Array.isArray(input.batch) ? input.batch.length : 0;
+  const errors = (body as { errors?: BatchItemError[] })?.errors ?? [];
+  const failed = errors.map((e) => ({
+    index: e.batch_index ?? -1,
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.field !== undefined ? { field: e.field } : {}),
+    message: e.message ?? e.reason ?? 'rejected',
+  }));
+  const failedIndexes = new Set(failed.map((f) => f.index));
+  return { accepted: total - failedIndexes.size, failed };
+}
+
+function dropdownOutput(body: unknown, mapping: Extract<ResponseMapping, { mode: 'ddl' }>) {
+  const items = (body as Record<string, unknown>)?.[mapping.items];
+  const list = Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
+  return {
+    result: list.map((item) => ({
+      text: String(item[mapping.text] ?? item[mapping.value]),
+      value: item[mapping.value],
+    })),
+  };
+}
+
+export function mapOutput(mapping: ResponseMapping | undefined, body: unknown, input: Record<string, unknown>): unknown {
+  switch (mapping?.mode) {
+    case undefined:
+    case 'body':
+      return body;
+    case 'unwrap':
+      return (body as Record<string, unknown>)?.[mapping.key];
+    case 'v2_batch':
+      return batchOutput(body, input);
+    case 'ddl':
+      return dropdownOutput(body, mapping);
+    case 'binary':
+      return body;
+  }
+}

@@ -24,4 +24,6 @@ export interface CredentialScheme {
   header(auth: AuthValues): string;
   /** Every string that would reveal a secret: the secret as written, in a URL or in JSON, the header, with and without its scheme word, and what the header decodes to. */
   secrets(auth: AuthValues, header: string): string[];
+  /** The form's values for a user name (Basic only) and a secret: how a host fills the form for a known account (the sandbox's). */
+  values(parts: { user?: string; secret: string }): AuthValues;
 }

@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Envelope, ExecuteOptions, Registry, RuntimeEvent } from '../runtime/index.js';
+import { credentialScheme } from '../auth/scheme.js';
 import { parseJsonObject, type JsonTextError } from '../cli/json-text.js';
+import { servicesOf } from '../runtime/registry.js';
 import { operationGroup } from './web/operation-groups.js';
 
 export type Target = 'sandbox' | 'us' | 'eu';
@@ -86,6 +88,13 @@ function stringField(body: Record<string, unknown>, key: string): string {
   return value;
 }
 
+/** The sandbox accepts its Site ID and Track key on Track, its App key on App and Beta; the connector's scheme places them in its form. */
+function sandboxAuth(registry: Registry, name: string, sandbox: SandboxInfo): Record<string, unknown> {
+  const connector = servicesOf(registry).connector(name)!;
+  const { site_id, track_api_key, app_api_key } = sandbox.credentials;
+  return credentialScheme(connector.auth).values(connector.api === 'track' ? { user: site_id, secret: track_api_key } : { secret: app_api_key });
+}
+
 /** The page's list: every connector with its operations described, grouped, DDLs flagged hidden. */
 export function connectorCatalogue(registry: Registry) {
   return registry.list().map((summary) => {
@@ -142,6 +151,8 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
   function config() {
     return {
       sandbox: sandbox ?? null,
+      // The sandbox's credentials as each connector's auth form takes them, so a first run needs no typing.
+      sandbox_auth: sandbox ? Object.fromEntries(registry.list().map(({ name }) => [name, sandboxAuth(registry, name, sandbox)])) : null,
       targets: [
         ...(sandbox ? [{ value: 'sandbox', label: 'Sandbox (local)', production: false }] : []),
         { value: 'us', label: 'US production', production: true },

@@ -23,7 +23,7 @@ export function readJsonFile<T = unknown>(file: string): T {
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new Error(`cannot read definition file ${file}: ${(error as Error).message}`);
+      throw new Error(`cannot read definition file ${file}: ${(error as Error).message}`, { cause: error });
     }
     fileCache.set(file, parsed);
   }

@@ -330,7 +330,7 @@ export function loadState(file: string): State | undefined {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`the sandbox state file ${file} is not JSON: ${(error as Error).message}`);
+    throw new Error(`the sandbox state file ${file} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!parsed || typeof parsed !== 'object' || (parsed as State).version !== 1 || !Array.isArray((parsed as State).people)) {
     throw new Error(`the sandbox state file ${file} is not a sandbox state (version 1)`);

@@ -57,13 +57,17 @@ async function selectOperation(page: Page, op: string): Promise<void> {
 }
 
 let callCount = 0;
+/** JSON read back from the page, explored freely by the checks below. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape the page shows
+type PageJson = any;
+
 interface Shown {
   ok: boolean;
   status: string;
   requestLine: string;
-  output: any;
-  error: any;
-  request: any;
+  output: PageJson;
+  error: PageJson;
+  request: PageJson;
 }
 
 /** Clicks Run (or Dry run) and reads what the debug panel then shows for that call. */

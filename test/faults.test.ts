@@ -249,8 +249,7 @@ describe('1. a connection reset', () => {
   });
 
   it.each(SAFE)('after the body was received, on a %s, is retried up to maxAttempts', async (label, op) => {
-    let fake!: FakeServer;
-    fake = await startServer(afterBody(() => fake));
+    const fake: FakeServer = await startServer(afterBody(() => fake));
     const r = await call(fake, op, { retry: { maxAttempts: 4 } });
     await expectRequests(fake, 4, 'reset after body', label, r);
     expect(failureOf(r.result).error).toMatchObject({ code: 'api_error', retryable: true });
@@ -268,8 +267,7 @@ describe('1. a connection reset', () => {
   });
 
   it.each(NEVER_TWICE)('after the body was received, on %s, is sent exactly once and says it may have been processed', async (label, op) => {
-    let fake!: FakeServer;
-    fake = await startServer(afterBody(() => fake));
+    const fake: FakeServer = await startServer(afterBody(() => fake));
     const r = await call(fake, op, { retry: { maxAttempts: 5 } });
     await expectRequests(fake, 1, 'reset after body', label, r);
     const { error } = failureOf(r.result);
@@ -618,8 +616,7 @@ describe('9. a 207 v2 batch', () => {
   it('maps per-item errors by index: ok, accepted and failed, one request', async () => {
     const input = exampleInput(BATCH.connector, BATCH.operation);
     const total = (input.batch as unknown[]).length;
-    let fake!: FakeServer;
-    fake = await startServer((req, res) => {
+    const fake: FakeServer = await startServer((req, res) => {
       void readBody(req, fake).then(() => json(res, 207, {
         errors: [
           { batch_index: 1, reason: 'invalid', field: 'identifiers', message: 'unknown person' },

@@ -8,7 +8,7 @@ import { generateTypeFiles } from '../scripts/type-generation.js';
 describe('generated types', () => {
   it('are fresh: run `npm run gen:types` and commit the result when this fails', async () => {
     for (const [file, expected] of await generateTypeFiles()) {
-      let committed = '';
+      let committed: string;
       try {
         committed = readFileSync(file, 'utf8');
       } catch {

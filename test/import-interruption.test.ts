@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Checkpoint, ImportFailureRecord, ImportSummary } from '../cli/import.js';
-import { EVENT_ID, eventLines, idsByLine, resumeArgs, runCliChild, seededRandom, startBatchServer, type BatchServer, type ChildRun } from './import-helpers.js';
+import { EVENT_ID, eventLines, idsByLine, resumeArgs, runCliChild, seededRandom, startBatchServer, type BatchServer } from './import-helpers.js';
 
 // Each child process starts tsx and loads the connectors (about a second on a busy machine).
 jest.setTimeout(60_000);
@@ -45,14 +45,13 @@ describe('import interrupted', () => {
     for (let kill = 0; kill < 3; kill++) {
       const before = server.batches();
       const afterBatches = random(3, 8);
-      let run: ChildRun | undefined;
       // Killed on receiving the batch, before answering it: that batch is in flight.
       server.decide = (n) => {
         if (n - before !== afterBatches) return 'answer';
-        run!.child.kill('SIGKILL');
+        run.child.kill('SIGKILL');
         return 'hold';
       };
-      run = runCliChild(importArgs(file, '--quiet', ...(kill > 0 ? ['--resume'] : [])));
+      const run = runCliChild(importArgs(file, '--quiet', ...(kill > 0 ? ['--resume'] : [])));
       const { signal } = await run.exited;
       expect(signal).toBe('SIGKILL');
       const checkpoint = JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint;
@@ -85,12 +84,11 @@ describe('import interrupted', () => {
     const failedFile = join(dir, 'sigint.failed.ndjson');
     writeFileSync(file, eventLines(lines, { perBatch: 100, bad }));
     server.delayMs = 100;
-    let run: ChildRun | undefined;
     server.decide = (n) => {
-      if (n === 4) run!.child.kill('SIGINT');
+      if (n === 4) run.child.kill('SIGINT');
       return 'answer';
     };
-    run = runCliChild(importArgs(file, '--failed', failedFile));
+    const run = runCliChild(importArgs(file, '--failed', failedFile));
     expect(await run.exited).toEqual({ code: 130, signal: null });
 
     const summary = JSON.parse(run.stdout) as ImportSummary;
@@ -128,21 +126,20 @@ describe('import interrupted', () => {
     const lines = 2000;
     const file = join(dir, 'twice.ndjson');
     writeFileSync(file, eventLines(lines, { perBatch: 100 }));
-    let run: ChildRun | undefined;
     let secondSignalAt = 0;
     // Batches 3 and 4 are never answered (a Customer.io that hangs): the first SIGINT waits for them.
     server.decide = (n) => {
       if (n < 3) return 'answer';
       if (n === 4) {
-        run!.child.kill('SIGTERM');
+        run.child.kill('SIGTERM');
         setTimeout(() => {
           secondSignalAt = performance.now();
-          run!.child.kill('SIGINT');
+          run.child.kill('SIGINT');
         }, 300);
       }
       return 'hold';
     };
-    run = runCliChild(importArgs(file, '--quiet'));
+    const run = runCliChild(importArgs(file, '--quiet'));
     expect(await run.exited).toEqual({ code: 130, signal: null });
     const exitMs = performance.now() - secondSignalAt;
     expect(exitMs).toBeLessThan(3000); // not the 30 s the first signal would wait

@@ -236,6 +236,7 @@ describe('import, other cases', () => {
       progress: { isTTY: true, write: (text: string) => (drawn += text) },
     });
     expect(output).toMatchObject({ total: 50, accepted: 50 });
+    // eslint-disable-next-line no-control-regex -- a redrawn bar ends by clearing the rest of its line (ESC [K)
     expect(drawn).toMatch(/\r\[#{24}\] 100\.0% 50\/50 · [\d,]+ items\/s · in 0:\d\d\x1b\[K\n$/);
 
     const state = { done: 250, accepted: 240, failed: 10, possibly_processed: 0, read: 300, bytes_read: 3000, file_bytes: 12000 };

@@ -30,7 +30,7 @@ interface Tally {
 }
 const figures: Record<string, Tally> = {};
 const started = performance.now();
-let examples: Record<string, string> = {};
+const examples: Record<string, string> = {};
 
 function count(mode: string, variant: Variant, refused: boolean): void {
   const tally = (figures[`${mode}: ${variant.family}`] ??= { tried: 0, refused: 0, sent_to_own_host: 0 });

@@ -7,6 +7,7 @@ export function basicScheme(def: Extract<AuthScheme, { scheme: 'basic' }>): Cred
   return {
     fields: (auth) => [auth[def.username], auth[def.password]],
     header: (auth) => `Basic ${Buffer.from(`${text(auth, def.username)}:${text(auth, def.password)}`).toString('base64')}`,
+    values: (parts) => ({ [def.username]: parts.user ?? '', [def.password]: parts.secret }),
     secrets(auth, header) {
       const token = header.slice('Basic '.length);
       // A server that decodes the header and repeats it shows `site:key`.

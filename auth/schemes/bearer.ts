@@ -6,6 +6,7 @@ export function bearerScheme(def: Extract<AuthScheme, { scheme: 'bearer' }>): Cr
   return {
     fields: (auth) => [auth[def.token]],
     header: (auth) => `Bearer ${String(auth[def.token] ?? '')}`,
+    values: (parts) => ({ [def.token]: parts.secret }),
     secrets: (auth, header) => [...escapedForms(auth[def.token]), header, header.slice('Bearer '.length)],
   };
 }

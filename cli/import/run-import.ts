@@ -20,7 +20,7 @@ import { FailedItemsFile } from './failed-file.js';
 import { fileIdentity, StoppedBeforeSending, type FileIdentity } from './file-identity.js';
 import { SettlementLedger, type Entry, type Outcome } from './ledger.js';
 import { ndjsonSource } from './ndjson-source.js';
-import { identifierOf, itemKeys, OPERATIONS, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source } from './operations.js';
+import { identifierOf, itemKeys, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source } from './operations.js';
 import { ProgressBar, type ImportProgress, type ProgressStream } from './progress.js';
 import { StableEventIds } from './stable-ids.js';
 
@@ -292,6 +292,7 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
 
   let summary: (BulkSummary & { stopped?: import('../../runtime/index.js').Envelope }) | undefined;
   let complete = false;
+  let closeError: Error | undefined;
   try {
     summary = await session.send(items(), {
       concurrency: options.concurrency ?? 4,
@@ -324,15 +325,13 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     source.close();
     bar?.stop(complete ? 'done' : 'interrupted');
     try {
-      if (complete) failed.close();
-      else {
-        saveCheckpoint();
-        failed.close();
-      }
+      if (!complete) saveCheckpoint();
+      failed.close();
     } catch (error) {
-      throw new Error(`the failed items could not be written to ${failedPath}: ${(error as Error).message}`);
+      closeError = new Error(`the failed items could not be written to ${failedPath}: ${(error as Error).message}`, { cause: error });
     }
   }
+  if (closeError) throw closeError;
   if (checkpointError) throw new Error(`the checkpoint ${checkpointFile} could not be written: ${checkpointError.message}`);
   if (complete) removeCheckpoint(checkpointFile);
   if (failed.records === 0) rmSync(failedPath, { force: true }); // --resume starts an absent one afresh

@@ -18,9 +18,7 @@ function regionOf(target: Target): 'us' | 'eu' {
 
 /** The sandbox's credentials for a connector, so a first run needs no typing. */
 function sandboxAuth(config: HostConfig, connector: string): Values {
-  const credentials = config.sandbox?.credentials;
-  if (!credentials) return {};
-  return connector === 'customer-io' ? { site_id: credentials.site_id, api_key: credentials.track_api_key } : { api_key: credentials.app_api_key };
+  return (config.sandbox_auth?.[connector] ?? {}) as Values;
 }
 
 function ProductionWarning(props: { target: Target; connector?: ConnectorInfo }) {
@@ -72,7 +70,7 @@ export function App() {
     },
     [auths, config, target],
   );
-  const auth = connector ? authFor(connector.name) : {};
+  const auth = useMemo(() => (connector ? authFor(connector.name) : {}), [authFor, connector]);
   const authReady = connector ? credentialsComplete(connector.auth_schema, auth) : false;
   const authKey = JSON.stringify([target, connector?.name, auth]);
 

@@ -27,6 +27,8 @@ export interface ConnectorInfo {
 
 export interface HostConfig {
   sandbox: { origin: string; credentials: { site_id: string; track_api_key: string; app_api_key: string } } | null;
+  /** The sandbox's credentials as each connector's auth form takes them. */
+  sandbox_auth: Record<string, Record<string, unknown>> | null;
   targets: { value: Target; label: string; production: boolean }[];
 }
 

@@ -32,6 +32,9 @@ export function LookupWidget(props: WidgetProps) {
 
   useEffect(() => {
     if (!context.authReady) {
+      // The dropdown follows the credentials typed elsewhere in the form: its state is derived
+      // from them each time they change, which is what an effect is for here.
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- see above
       setState({ status: 'waiting' });
       return;
     }
@@ -153,6 +156,7 @@ export function JsonObjectField(props: FieldProps) {
   const [problem, setProblem] = useState<string | undefined>();
   useEffect(() => {
     // Follow outside changes (a reset, another operation) without fighting the person typing.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the text follows a value set from outside
     if (typeof formData !== 'string' && JSON.stringify(formData) !== JSON.stringify(safeParse(text))) setText(shown);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [formData]);

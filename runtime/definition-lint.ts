@@ -65,7 +65,7 @@ function sentences(text: string): string[] {
 
 /**
  * The definition format's rule for defaults: a `default` is what the runtime sends when the
- * field is left out (input-defaults.ts). So a `default` must be a valid value of its field and
+ * field is left out (input/defaults.ts). So a `default` must be a valid value of its field and
  * sit where it is applied: a field of the input or of an object inside it (in a oneOf/anyOf
  * branch or a list item it may only repeat the field's `const`, as a hint for forms). And a
  * description that speaks of a default on a field without one must say whose it is (Customer.io's,

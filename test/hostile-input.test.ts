@@ -324,7 +324,7 @@ function checkShownRequest(c: Case, region: Region, input: Record<string, unknow
     const target = input.url as { endpoint?: string };
     if (target.endpoint !== undefined && !request.url.startsWith(`${base.origin}${base.prefix}`)) fail(`endpoint left the base path: ${request.url}`);
   } else if (!op.http) {
-    // Another handler (bulk sends): its requests are the connector's own, under the base path.
+    // A runner in code (bulk sends): its requests are the connector's own, under the base path.
     if (!request.url.startsWith(`${base.origin}${base.prefix}/`)) fail(`request outside ${base.prefix}: ${request.url}`);
   } else {
     const method = op.http.method;

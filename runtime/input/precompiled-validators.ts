@@ -1,4 +1,4 @@
-// Validators compiled at build time (`npm run build`, scripts/build-validators.ts) with ajv's
+// Validators compiled at build time (`npm run build`, scripts/validator-precompile.ts) with ajv's
 // standalone code: one CommonJS file per distinct schema in dist/validators, named by a hash of
 // the schema's JSON. Loading one is a require of plain code: no ajv, no compile, and far less
 // memory than ajv's compiled form. A schema changed since the build has another hash, finds no

@@ -8,7 +8,6 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Envelope, ExecuteOptions, Registry, RuntimeEvent } from '../runtime/index.js';
 import { parseJsonObject, type JsonTextError } from '../cli/json-text.js';
-import { operationGroup } from './web/operation-groups.js';
 
 export type Target = 'sandbox' | 'us' | 'eu';
 export const TARGETS: readonly Target[] = ['sandbox', 'us', 'eu'];
@@ -86,13 +85,14 @@ function stringField(body: Record<string, unknown>, key: string): string {
   return value;
 }
 
-/** The page's list: every connector with its operations described, grouped, DDLs flagged hidden. */
+/** The page's list: every connector with its operations described, grouped by resource, DDLs flagged hidden. */
 export function connectorCatalogue(registry: Registry) {
   return registry.list().map((summary) => {
     const description = registry.describe(summary.name);
+    const loaded = registry.connector(summary.name)!.operationsByName;
     return {
       ...description,
-      operations: description.operations.map((operation) => ({ ...operation, group: operationGroup(operation.name) })),
+      operations: description.operations.map((operation) => ({ ...operation, group: loaded.get(operation.name)!.resource })),
     };
   });
 }

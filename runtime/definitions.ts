@@ -119,10 +119,17 @@ export interface OperationExample {
   output: unknown;
 }
 
+/** `ddl`: a dropdown helper that a `lookup` runs (hidden from operation lists); `action` otherwise. */
+export type OperationType = 'action' | 'ddl';
+
 export interface OperationFile {
   name: string;
   title: string;
   description: string;
+  /** What the operation is about ("People", "Segments", "Transactional messages"…): hosts group by it. */
+  resource: string;
+  /** Absent means `action`. */
+  type?: OperationType;
   hidden?: boolean;
   /** Operations that cannot be pure data name a handler in runtime/handlers. */
   handler?: string;

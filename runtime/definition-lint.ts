@@ -51,7 +51,7 @@ export function lintFormSchema(schema: JsonSchema, label: string, dropdowns: Set
     // The bundler ends every Unix-time field's description with the note; the definition must not say it again.
     if (node.unixTime === true) {
       const text = String(node.description ?? '');
-      if (!text.endsWith(UNIX_TIME_NOTE)) problems.push(`${label} ${where}: a Unix-time field must say it also takes an ISO 8601 date-time (its description must end with UNIX_TIME_NOTE)`);
+      if (!text.endsWith(UNIX_TIME_NOTE)) problems.push(`${label} ${where}: a Unix-time field must say it also takes an ISO 8601 date-time: its description must end with the shared note the bundler adds`);
       else if (text.split('ISO 8601').length > 2) problems.push(`${label} ${where}: a Unix-time field's description speaks of ISO 8601 again; the shared note says it`);
     }
     const lookup = node.lookup as { operation?: string } | undefined;

@@ -47,7 +47,7 @@ interface PagingStyles {
 }
 
 /** Where http.query places the style's query keys; without it they go at the end. */
-export const PAGING_QUERY_MARKER = '...pagination';
+const PAGING_QUERY_MARKER = '...pagination';
 
 /**
  * An operation file may `extend` another (a shared definition, or its twin on another connector):

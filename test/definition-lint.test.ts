@@ -92,7 +92,7 @@ describe('Unix-time fields', () => {
     expect(lintFormSchema(restated, 'op', new Set())).toEqual(["op #/properties/at: a Unix-time field's description speaks of ISO 8601 again; the shared note says it"]);
     const unbundled = { type: 'object', properties: { at: { title: 'When', description: 'Unix seconds.', type: 'integer', unixTime: true } } };
     expect(lintFormSchema(unbundled, 'op', new Set())).toEqual([
-      'op #/properties/at: a Unix-time field must say it also takes an ISO 8601 date-time (its description must end with UNIX_TIME_NOTE)',
+      'op #/properties/at: a Unix-time field must say it also takes an ISO 8601 date-time: its description must end with the shared note the bundler adds',
     ]);
   });
 });

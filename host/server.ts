@@ -10,7 +10,6 @@ import type { Envelope, ExecuteOptions, Registry, RuntimeEvent } from '../runtim
 import { credentialScheme } from '../auth/scheme.js';
 import { parseJsonObject, type JsonTextError } from '../cli/json-text.js';
 import { servicesOf } from '../runtime/registry.js';
-import { operationGroup } from './web/operation-groups.js';
 
 export type Target = 'sandbox' | 'us' | 'eu';
 export const TARGETS: readonly Target[] = ['sandbox', 'us', 'eu'];
@@ -95,13 +94,13 @@ function sandboxAuth(registry: Registry, name: string, sandbox: SandboxInfo): Re
   return credentialScheme(connector.auth).values(connector.api === 'track' ? { user: site_id, secret: track_api_key } : { secret: app_api_key });
 }
 
-/** The page's list: every connector with its operations described, grouped, DDLs flagged hidden. */
+/** The page's list: every connector with its operations described, grouped by resource, DDLs flagged hidden. */
 export function connectorCatalogue(registry: Registry) {
   return registry.list().map((summary) => {
     const description = registry.describe(summary.name);
     return {
       ...description,
-      operations: description.operations.map((operation) => ({ ...operation, group: operationGroup(operation.name) })),
+      operations: description.operations.map((operation) => ({ ...operation, group: operation.resource })),
     };
   });
 }

@@ -3,6 +3,7 @@
 // Used by the definitions test and by `npm run lint:definitions`.
 import type { JsonSchema } from './definitions.js';
 import type { LoadedConnector, LoadedOperation } from './loader.js';
+import { UNIX_TIME_NOTE } from './schema-bundle.js';
 import { templateParams } from './plan/path-template.js';
 import { compileSchema, describeErrors } from './input/validation.js';
 
@@ -29,7 +30,11 @@ function walkAll(schema: JsonSchema, visit: (node: JsonSchema, where: string) =>
   }
 }
 
-export function lintFormSchema(schema: JsonSchema, label: string, operationNames: Set<string>): string[] {
+/**
+ * `dropdowns`: the connector's dropdown helpers (`type: "ddl"`), the only operations a `lookup`
+ * may run.
+ */
+export function lintFormSchema(schema: JsonSchema, label: string, dropdowns: Set<string>): string[] {
   const problems: string[] = [];
   walkFields(schema, label, (field, where) => {
     if (typeof field.title !== 'string' || !field.title) problems.push(`${where}: has no title`);
@@ -43,11 +48,14 @@ export function lintFormSchema(schema: JsonSchema, label: string, operationNames
       const props = Object.keys((node.properties as object) ?? {});
       for (const key of node.advanced as string[]) if (!props.includes(key)) problems.push(`${label} ${where}: advanced names unknown field ${key}`);
     }
-    if (node.unixTime === true && !/ISO 8601/.test(String(node.description ?? ''))) {
-      problems.push(`${label} ${where}: a Unix-time field must say it also takes an ISO 8601 date-time`);
+    // The bundler ends every Unix-time field's description with the note; the definition must not say it again.
+    if (node.unixTime === true) {
+      const text = String(node.description ?? '');
+      if (!text.endsWith(UNIX_TIME_NOTE)) problems.push(`${label} ${where}: a Unix-time field must say it also takes an ISO 8601 date-time: its description must end with the shared note the bundler adds`);
+      else if (text.split('ISO 8601').length > 2) problems.push(`${label} ${where}: a Unix-time field's description speaks of ISO 8601 again; the shared note says it`);
     }
     const lookup = node.lookup as { operation?: string } | undefined;
-    if (lookup?.operation && !operationNames.has(lookup.operation)) problems.push(`${label} ${where}: lookup names unknown operation ${lookup.operation}`);
+    if (lookup?.operation && !dropdowns.has(lookup.operation)) problems.push(`${label} ${where}: lookup names ${lookup.operation}, which is not a dropdown helper (an operation of type "ddl") of this connector`);
   });
   return problems;
 }
@@ -126,7 +134,8 @@ function lintDropdowns(schema: JsonSchema, label: string): string[] {
 
 export function lintOperation(connector: LoadedConnector, operation: LoadedOperation): string[] {
   const label = `${connector.name}/${operation.name}`;
-  const problems = lintFormSchema(operation.input_schema, `${label} input`, new Set(connector.operationsByName.keys()));
+  const dropdowns = new Set([...connector.operationsByName.values()].filter((op) => op.type === 'ddl').map((op) => op.name));
+  const problems = lintFormSchema(operation.input_schema, `${label} input`, dropdowns);
   problems.push(...lintDefaults(operation.input_schema, label));
   // Track keys cannot call the App API, so Track fields cannot have App dropdowns.
   if (connector.api !== 'track') problems.push(...lintDropdowns(operation.input_schema, `${label} input`));
@@ -149,7 +158,9 @@ export function lintOperation(connector: LoadedConnector, operation: LoadedOpera
   if (operation.http?.identifier && !required.includes(operation.http.identifier.input)) {
     problems.push(`${label}: the identifier choice ${operation.http.identifier.input} must be a required input`);
   }
-  if (operation.name.endsWith('_ddl') !== (operation.hidden === true)) problems.push(`${label}: DDL operations, and only they, are hidden`);
+  const isDropdown = operation.type === 'ddl';
+  if (isDropdown !== (operation.hidden === true)) problems.push(`${label}: dropdown helpers (type "ddl"), and only they, are hidden`);
+  if (isDropdown !== (operation.response?.mode === 'ddl')) problems.push(`${label}: dropdown helpers (type "ddl"), and only they, answer with dropdown choices (response mode ddl)`);
 
   let validateInput, validateOutput;
   try {

@@ -116,6 +116,9 @@ export interface OperationExample {
   output: unknown;
 }
 
+/** `ddl`: a dropdown helper that a `lookup` runs (hidden from operation lists); `action` otherwise. */
+export type OperationType = 'action' | 'ddl';
+
 /**
  * An operation that sends a list of items in batches through another operation of its
  * connector: each item becomes one entry of a batch, batches are packed up to that operation's
@@ -137,6 +140,10 @@ export interface OperationFile {
   name: string;
   title: string;
   description: string;
+  /** What the operation is about ("People", "Segments", "Transactional messages"…): hosts group by it. */
+  resource: string;
+  /** Absent means `action`. */
+  type?: OperationType;
   hidden?: boolean;
   /** How the request is made when it cannot be pure data: a planner in runtime/plan (default: the http mapping). */
   plan?: 'raw';

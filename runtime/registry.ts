@@ -7,6 +7,7 @@ import type { AuthValues } from '../auth/types.js';
 import type { ExecuteOptions, ExecuteRequest, Services } from './contracts.js';
 import type { JsonSchema, LoadedConnector } from './definitions.js';
 import type { Envelope } from './envelope.js';
+import { describeOperation, type OperationDescription } from './describe-operation.js';
 import { executeOperation } from './execute.js';
 import { validatorFor } from './input/validation.js';
 import { loadManifest } from './loader.js';
@@ -23,15 +24,7 @@ export interface ConnectorSummary {
   icon: string;
 }
 
-export interface OperationDescription {
-  name: string;
-  title: string;
-  description: string;
-  hidden: boolean;
-  http: { method: string; path: string };
-  input_schema: JsonSchema;
-  output_schema: JsonSchema;
-}
+export type { OperationDescription } from './describe-operation.js';
 
 export interface ConnectorDescription extends ConnectorSummary {
   base_urls: Record<string, string>;
@@ -97,15 +90,7 @@ export class Registry {
       name, version, title, description, icon,
       base_urls: this.services.regions.baseUrls(connector.api),
       auth_schema,
-      operations: [...connector.operationsByName.values()].map((op) => ({
-        name: op.name,
-        title: op.title,
-        description: op.description,
-        hidden: op.hidden === true,
-        http: { method: op.http?.method ?? 'ANY', path: op.http?.path ?? '{url}' },
-        input_schema: op.input_schema,
-        output_schema: op.output_schema,
-      })),
+      operations: [...connector.operationsByName.values()].map(describeOperation),
     };
   }
 

@@ -71,9 +71,27 @@ export function bundleSchema(schema: unknown, file: string, seen: string[] = [])
   return copy;
 }
 
+/**
+ * Said once for every Unix-time field (`unixTime: true`, which converts such a value before
+ * validating): the bundler ends each one's description with it, so definitions never repeat it.
+ */
+export const UNIX_TIME_NOTE = 'An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.';
+
+/** Keywords whose values are data, not schemas. */
+const VALUE_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'lookup']);
+
+function withUnixTimeNotes(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(withUnixTimeNotes);
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as JsonSchema;
+  if (schema.unixTime === true) schema.description = typeof schema.description === 'string' ? `${schema.description} ${UNIX_TIME_NOTE}` : UNIX_TIME_NOTE;
+  for (const [key, value] of Object.entries(schema)) if (!VALUE_KEYWORDS.has(key)) withUnixTimeNotes(value);
+}
+
 /** A bundled schema without the keys that only make sense inside a file ($schema, $id, $defs). */
 export function loadBundledSchema(file: string, schema: unknown = readJsonFile(file)): JsonSchema {
   const bundled = bundleSchema(schema, file) as JsonSchema;
   for (const key of DROPPED_WHEN_INLINED) delete bundled[key];
+  withUnixTimeNotes(bundled);
   return bundled;
 }

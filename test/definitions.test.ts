@@ -62,6 +62,22 @@ describe.each(connectors.map((c) => [c.name, c] as const))('%s', (_name, connect
   );
 });
 
+describe('the operation meta-schema', () => {
+  const operation = [...connectors[1]!.operationsByName.values()].find((op) => op.name === 'list_segments_ddl')!;
+  const { file: _file, ...definition } = operation;
+
+  it('requires the resource an operation belongs to', () => {
+    const { resource: _resource, ...withoutResource } = definition;
+    expect(problemsOf(validateOperation, withoutResource)).toEqual(['"file.resource": is required']);
+  });
+
+  it('knows two types of operation, action and ddl', () => {
+    expect(definition.type).toBe('ddl');
+    expect(problemsOf(validateOperation, { ...definition, type: 'action' })).toEqual([]);
+    expect(problemsOf(validateOperation, { ...definition, type: 'trigger' })).toHaveLength(1);
+  });
+});
+
 describe('Track v2 coverage', () => {
   const track = connectors.find((c) => c.name === 'customer-io')!;
   const v2 = readJsonFile<{ $defs: { v2_operation: { oneOf: { properties: { type: { const: string }; action: { const: string } } }[] } } }>(

@@ -1,7 +1,8 @@
 // The reference host turns Tray form hints into rjsf's uiSchema, groups operations for its list
 // and tidies form data before a run. These are pure functions; the browser test covers the page.
 import { describe, expect, it } from '@jest/globals';
-import { groupOperations, matchesSearch, operationGroup } from '../host/web/operation-groups.js';
+import { connectorCatalogue } from '../host/server.js';
+import { groupOperations, matchesSearch } from '../host/web/operation-groups.js';
 import {
   coerceChoice,
   credentialsComplete,
@@ -191,38 +192,42 @@ describe('form data and credentials', () => {
 });
 
 describe('operation list', () => {
-  it('groups by the first noun after the verb, folding related words', () => {
-    expect(operationGroup('list_segment_members')).toBe('Segments');
-    expect(operationGroup('create_or_update_customer')).toBe('People');
-    expect(operationGroup('track_page_view')).toBe('Events');
-    expect(operationGroup('send_transactional_email')).toBe('Transactional messages');
-    expect(operationGroup('add_customers_to_segment')).toBe('Segments');
-    expect(operationGroup('get_design_email_review')).toBe('Design Studio');
-    expect(operationGroup('list_newsletters')).toBe('Newsletters');
-    expect(operationGroup('bulk_identify_customers')).toBe('People');
-    expect(operationGroup('bulk_track_events')).toBe('Events');
+  it('groups by the resource each definition names, related operations together', async () => {
+    const catalogue = connectorCatalogue(await sharedRegistry());
+    const groupOf = (connector: string, operation: string) => catalogue.find((c) => c.name === connector)!.operations.find((o) => o.name === operation)!.group;
+    expect(groupOf('customer-io-app', 'list_segment_members')).toBe('Segments');
+    expect(groupOf('customer-io', 'create_or_update_customer')).toBe('People');
+    expect(groupOf('customer-io', 'track_page_view')).toBe('Events');
+    expect(groupOf('customer-io-app', 'send_transactional_email')).toBe('Transactional messages');
+    expect(groupOf('customer-io', 'add_customers_to_segment')).toBe('Segments');
+    expect(groupOf('customer-io-app', 'get_design_email_review')).toBe('Design Studio');
+    expect(groupOf('customer-io-app', 'list_newsletters')).toBe('Newsletters');
+    expect(groupOf('customer-io', 'bulk_identify_customers')).toBe('People');
+    expect(groupOf('customer-io', 'bulk_track_events')).toBe('Events');
+    expect(groupOf('customer-io-beta', 'list_segments_ddl')).toBe('Segments');
   });
 
   it('hides DDL helpers, filters by search, and puts the raw request last', () => {
     const operations = [
-      { name: 'raw_http_request', title: 'Raw HTTP request' },
-      { name: 'list_segments', title: 'List segments' },
-      { name: 'list_segments_ddl', title: 'List segments DDL', hidden: true },
-      { name: 'get_segment', title: 'Get a segment' },
-      { name: 'list_campaigns', title: 'List campaigns' },
+      { name: 'raw_http_request', title: 'Raw HTTP request', group: 'Raw request' },
+      { name: 'list_segments', title: 'List segments', group: 'Segments' },
+      { name: 'list_segments_ddl', title: 'List segments DDL', hidden: true, group: 'Segments' },
+      { name: 'get_segment', title: 'Get a segment', group: 'Segments' },
+      { name: 'list_campaigns', title: 'List campaigns', group: 'Campaigns' },
     ];
     const groups = groupOperations(operations);
     expect(groups.map((g) => g.group)).toEqual(['Segments', 'Campaigns', 'Raw request']);
     expect(groups[0].operations.map((o) => o.name)).toEqual(['list_segments', 'get_segment']);
     expect(groupOperations(operations, 'get seg').flatMap((g) => g.operations.map((o) => o.name))).toEqual(['get_segment']);
-    expect(matchesSearch({ name: 'list_campaigns', title: 'List campaigns' }, 'CAMPAIGN')).toBe(true);
+    expect(matchesSearch({ name: 'list_campaigns', title: 'List campaigns', group: 'Campaigns' }, 'CAMPAIGN')).toBe(true);
+    expect(groupOperations(operations, 'segments').flatMap((g) => g.operations.map((o) => o.name))).toEqual(['list_segments', 'get_segment']);
   });
 
   it('lists every visible operation of every connector once, in a named group', async () => {
-    const registry = await sharedRegistry();
-    for (const { name, title } of registry.list()) {
-      const { operations } = registry.describe(name);
-      const listed = groupOperations(operations, '', title).flatMap((g) => g.operations.map((o) => o.name));
+    for (const { title, operations } of connectorCatalogue(await sharedRegistry())) {
+      const groups = groupOperations(operations, '', title);
+      expect(groups.filter((g) => !/^[A-Z]/.test(g.group))).toEqual([]);
+      const listed = groups.flatMap((g) => g.operations.map((o) => o.name));
       expect(listed.sort()).toEqual(operations.filter((o) => !o.hidden).map((o) => o.name).sort());
     }
   });

@@ -59,7 +59,7 @@ export interface SendTransactionalEmailInput {
    */
   message_data?: {};
   /**
-   * Schedule the email for this time (Unix seconds, within 90 days). An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
+   * Schedule the message for this time (Unix seconds, up to 90 days ahead; a past time sends at once). An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   send_at?: number | string;
   /**
@@ -95,11 +95,11 @@ export interface SendTransactionalEmailInput {
     [k: string]: string;
   };
   /**
-   * Send this translation of the template.
+   * Send this translation of the template, whatever language the person prefers.
    */
   language?: string;
   /**
-   * Send even if the person is unsubscribed (Customer.io's default for transactional mail: yes).
+   * Send even if the person is unsubscribed; overrides the template setting (Customer.io sends by default).
    */
   send_to_unsubscribed?: boolean;
   /**
@@ -107,11 +107,11 @@ export interface SendTransactionalEmailInput {
    */
   tracked?: boolean;
   /**
-   * Create the message as a draft to review in Customer.io instead of sending it.
+   * Create the message as a draft to review and send from Customer.io instead of sending it now.
    */
   queue_draft?: boolean;
   /**
-   * Do not keep the message body in Customer.io's message archive.
+   * Do not keep the message content in Customer.io's delivery history; overrides the template setting.
    */
   disable_message_retention?: boolean;
   /**
@@ -585,7 +585,7 @@ export interface SendTransactionalWhatsappOutput {
 
 export interface TriggerBroadcastInput {
   /**
-   * The API-triggered broadcast to send; its ID is in its URL in Customer.io.
+   * The API-triggered broadcast's ID, shown in its URL in Customer.io.
    */
   broadcast_id: number;
   /**
@@ -1247,7 +1247,7 @@ export interface UpdateBroadcastActionInput {
    */
   preheader_text?: string;
   /**
-   * The sender identity the email comes from.
+   * The sender identity the email is sent from.
    */
   from_id?: number;
   /**
@@ -1255,7 +1255,7 @@ export interface UpdateBroadcastActionInput {
    */
   sending_state?: 'automatic' | 'draft' | 'off';
   /**
-   * The sender identity that receives replies.
+   * The sender identity whose address receives replies.
    */
   reply_to_id?: number;
   /**
@@ -1403,7 +1403,7 @@ export interface GetBroadcastActionTranslationInput {
    */
   action_id: number;
   /**
-   * The translation's language code, such as fr or pt-BR, from your workspace's localization settings.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
 }
@@ -1520,7 +1520,7 @@ export interface UpdateBroadcastActionTranslationInput {
    */
   action_id: number;
   /**
-   * The translation's language code, such as fr or pt-BR, from your workspace's localization settings.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -1536,7 +1536,7 @@ export interface UpdateBroadcastActionTranslationInput {
    */
   preheader_text?: string;
   /**
-   * The sender identity the email comes from.
+   * The sender identity the email is sent from.
    */
   from_id?: number;
   /**
@@ -1544,7 +1544,7 @@ export interface UpdateBroadcastActionTranslationInput {
    */
   sending_state?: 'automatic' | 'draft' | 'off';
   /**
-   * The sender identity that receives replies.
+   * The sender identity whose address receives replies.
    */
   reply_to_id?: number;
   /**
@@ -4271,7 +4271,7 @@ export interface ListCustomerMessagesInput {
    */
   start_ts?: number | string;
   /**
-   * Only messages created before this time, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-02-01T00:00:00Z, is also accepted and converted to seconds.
+   * Only messages created before this time, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   end_ts?: number | string;
   /**
@@ -7172,7 +7172,7 @@ export interface GetCampaignMetricsInput {
    */
   tz?: string;
   /**
-   * Only count messages of this channel; empty counts every channel.
+   * Only messages of this channel; all channels when empty.
    */
   type?: 'email' | 'webhook' | 'twilio' | 'whatsapp' | 'slack' | 'push' | 'in_app';
   /**
@@ -7211,11 +7211,11 @@ export interface GetCampaignLinkMetricsInput {
    */
   campaign_id: number;
   /**
-   * The unit of each step in the series (Customer.io's default: days).
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
   /**
@@ -7929,7 +7929,7 @@ export interface UpdateCampaignActionTranslationInput {
    */
   action_id: number;
   /**
-   * The translation to change: a language code from your workspace settings, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -8173,11 +8173,11 @@ export interface GetCampaignActionLinkMetricsInput {
    */
   action_id: number;
   /**
-   * The unit of each step in the series (Customer.io's default: days).
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
   /**
@@ -8236,7 +8236,7 @@ export interface ListCampaignMessagesInput {
    */
   end_ts?: number | string;
   /**
-   * Only messages of this channel.
+   * Only messages of this channel; all channels when empty.
    */
   type?: 'email' | 'webhook' | 'twilio' | 'whatsapp' | 'slack' | 'push' | 'in_app' | 'live_notification';
   /**
@@ -8439,7 +8439,7 @@ export interface ListMessagesInput {
    */
   end_ts?: number | string;
   /**
-   * Only messages of this channel.
+   * Only messages of this channel; all channels when empty.
    */
   type?: 'email' | 'webhook' | 'twilio' | 'whatsapp' | 'slack' | 'push' | 'in_app' | 'live_notification';
   /**
@@ -9064,7 +9064,7 @@ export interface ExportDeliveriesInput {
    */
   end?: number | string;
   /**
-   * Only deliveries whose latest state is this metric.
+   * Only messages whose latest state is this metric.
    */
   metric?:
     | 'created'
@@ -9764,7 +9764,7 @@ export interface CreateNewsletterInput {
    */
   send_now?: boolean;
   /**
-   * Send it at this future time, in Unix seconds; not together with Send now. An ISO 8601 date-time with a time zone, such as 2030-01-01T09:00:00Z, is also accepted and converted to seconds.
+   * Send it at this future time, in Unix seconds; not together with Send now. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   scheduled_at?: number | string;
   /**
@@ -9908,7 +9908,7 @@ export interface DeleteNewsletterInput {
 }
 
 /**
- * Customer.io answers with no content; the output is an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface DeleteNewsletterOutput {
   [k: string]: unknown;
@@ -9993,7 +9993,7 @@ export interface ScheduleNewsletterInput {
    */
   newsletter_id: number;
   /**
-   * When to send, in Unix seconds (a future time), or 0 to remove the schedule. An ISO 8601 date-time with a time zone, such as 2030-06-01T14:30:00Z, is also accepted and converted to seconds.
+   * When to send, in Unix seconds (a future time), or 0 to remove the schedule. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   scheduled_at: number | string;
   /**
@@ -10098,11 +10098,11 @@ export interface ListNewsletterMessagesInput {
    */
   type?: 'email' | 'twilio' | 'push' | 'in_app' | 'inbox' | 'webhook';
   /**
-   * Only deliveries created at or after this time, in Unix seconds. An ISO 8601 date-time with a time zone is also accepted and converted to seconds.
+   * Only deliveries created at or after this time, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   start_ts?: number | string;
   /**
-   * Only deliveries created before this time, in Unix seconds; ranges over 12 months are cut to the latest 12. An ISO 8601 date-time with a time zone is also accepted and converted to seconds.
+   * Only deliveries created before this time, in Unix seconds; ranges over 12 months are cut to the latest 12. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   end_ts?: number | string;
   /**
@@ -10201,11 +10201,11 @@ export interface GetNewsletterMetricsInput {
    */
   newsletter_id: number;
   /**
-   * The unit of each step in the returned series.
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
 }
@@ -10232,11 +10232,11 @@ export interface GetNewsletterLinkMetricsInput {
    */
   newsletter_id: number;
   /**
-   * The unit of each step in the returned series.
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
   /**
@@ -10609,11 +10609,11 @@ export interface GetNewsletterContentMetricsInput {
    */
   content_id: number;
   /**
-   * The unit of each step in the returned series.
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
 }
@@ -10644,11 +10644,11 @@ export interface GetNewsletterContentLinkMetricsInput {
    */
   content_id: number;
   /**
-   * The unit of each step in the returned series.
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
   /**
@@ -10701,7 +10701,7 @@ export interface AddNewsletterTranslationInput {
    */
   newsletter_id: number;
   /**
-   * The language code of the new translation, such as es or pt-BR; it must be set up in your workspace.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -10790,7 +10790,7 @@ export interface GetNewsletterTranslationInput {
    */
   newsletter_id: number;
   /**
-   * The language code of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
 }
@@ -10879,7 +10879,7 @@ export interface UpdateNewsletterTranslationInput {
    */
   newsletter_id: number;
   /**
-   * The language code of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -11019,13 +11019,13 @@ export interface DeleteNewsletterTranslationInput {
    */
   newsletter_id: number;
   /**
-   * The language code of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
 }
 
 /**
- * Customer.io answers with no content; the output is an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface DeleteNewsletterTranslationOutput {
   [k: string]: unknown;
@@ -11141,7 +11141,7 @@ export interface AddNewsletterTestGroupTranslationInput {
    */
   test_group_id: number | string;
   /**
-   * The language code of the new translation, such as es or pt-BR; it must be set up in your workspace.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -11234,7 +11234,7 @@ export interface GetNewsletterTestGroupTranslationInput {
    */
   test_group_id: number | string;
   /**
-   * The language code of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
 }
@@ -11327,7 +11327,7 @@ export interface UpdateNewsletterTestGroupTranslationInput {
    */
   test_group_id: number | string;
   /**
-   * The language code of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -11471,13 +11471,13 @@ export interface DeleteNewsletterTestGroupTranslationInput {
    */
   test_group_id: number | string;
   /**
-   * The language code of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
 }
 
 /**
- * Customer.io answers with no content; the output is an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface DeleteNewsletterTestGroupTranslationOutput {
   [k: string]: unknown;
@@ -11640,7 +11640,7 @@ export interface ListTransactionalMessageContentsOutput {
   /**
    * The message's variants, one per language.
    *
-   * Items: One content variant.
+   * Items: A content variant.
    */
   contents: {
     /**
@@ -11737,7 +11737,7 @@ export interface GetTransactionalMessageContentInput {
 
 export interface GetTransactionalMessageContentOutput {
   /**
-   * The content variant.
+   * A content variant.
    */
   content: {
     /**
@@ -11839,11 +11839,11 @@ export interface UpdateTransactionalMessageContentInput {
    */
   body?: string;
   /**
-   * The sender identity to send from (its ID).
+   * The sender identity the email is sent from.
    */
   from_id?: number;
   /**
-   * The sender identity that receives replies (its ID).
+   * The sender identity whose address receives replies.
    */
   reply_to_id?: number;
   /**
@@ -12236,11 +12236,11 @@ export interface UpdateTransactionalMessageTranslationInput {
    */
   body?: string;
   /**
-   * The sender identity to send from (its ID).
+   * The sender identity the email is sent from.
    */
   from_id?: number;
   /**
-   * The sender identity that receives replies (its ID).
+   * The sender identity whose address receives replies.
    */
   reply_to_id?: number;
   /**
@@ -12444,11 +12444,11 @@ export interface GetTransactionalMessageMetricsInput {
    */
   transactional_id: number;
   /**
-   * The length of each period (Customer.io uses days when empty).
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
 }
@@ -12555,11 +12555,11 @@ export interface GetTransactionalMessageLinkMetricsInput {
    */
   transactional_id: number;
   /**
-   * The length of each period (Customer.io uses days when empty).
+   * The unit of each step in the returned series (Customer.io uses days when empty).
    */
   period?: 'hours' | 'days' | 'weeks' | 'months';
   /**
-   * How many periods to return, counting back from now (at most 24 hours, 45 days, 12 weeks or 121 months).
+   * How many periods to return, counting back from now; Customer.io returns the most it keeps when empty (24 hours, 45 days, 12 weeks or 121 months) and never fewer than 2.
    */
   steps?: number;
   /**
@@ -12648,7 +12648,7 @@ export interface ListTransactionalMessageDeliveriesInput {
    */
   start_ts?: number | string;
   /**
-   * Only deliveries created at or before this time, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-02-01T00:00:00Z, is also accepted and converted to seconds.
+   * Only deliveries created at or before this time, in Unix seconds. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   end_ts?: number | string;
   /**
@@ -13967,7 +13967,7 @@ export interface ListEspSuppressionsInput {
    */
   limit?: number;
   /**
-   * How many addresses to skip before this page starts (0 for the first page).
+   * How many items to skip before this page starts (0 for the first page).
    */
   offset?: number;
   /**
@@ -14148,7 +14148,7 @@ export interface RemoveEspSuppressionInput {
 }
 
 /**
- * Customer.io answers an accepted removal with no content, returned as an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface RemoveEspSuppressionOutput {
   [k: string]: unknown;
@@ -14272,7 +14272,7 @@ export interface SetAttributeDescriptionsInput {
 }
 
 /**
- * Customer.io answers accepted descriptions with no content, returned as an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface SetAttributeDescriptionsOutput {
   [k: string]: unknown;
@@ -14312,7 +14312,7 @@ export interface SetEventDescriptionsInput {
 }
 
 /**
- * Customer.io answers accepted descriptions with no content, returned as an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface SetEventDescriptionsOutput {
   [k: string]: unknown;
@@ -14438,7 +14438,7 @@ export interface StartLiveNotificationInput {
    */
   deep_link?: string;
   /**
-   * When the live notification ends by itself, at most 6 hours from now; empty means 6 hours after the start. Unix seconds, or an ISO 8601 date-time with a time zone (such as 2025-01-01T06:00:00Z), converted to seconds.
+   * When the live notification ends by itself, in Unix seconds: at most 6 hours from now; empty means 6 hours after the start. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   expiration?: number | string;
 }
@@ -14698,7 +14698,7 @@ export interface ListAssetsInput {
    */
   limit?: number;
   /**
-   * Which page to read, counting from 1.
+   * Which page to read, counting from 1 (Customer.io reads page 1 when it is left empty).
    */
   page?: number;
   /**
@@ -14803,7 +14803,7 @@ export interface ListAssetFoldersInput {
    */
   limit?: number;
   /**
-   * Which page to read, counting from 1.
+   * Which page to read, counting from 1 (Customer.io reads page 1 when it is left empty).
    */
   page?: number;
   /**
@@ -15049,7 +15049,7 @@ export interface UpdateAssetInput {
 }
 
 /**
- * Customer.io answers an accepted change with no content, returned as an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface UpdateAssetOutput {
   [k: string]: unknown;
@@ -15063,7 +15063,7 @@ export interface DeleteAssetInput {
 }
 
 /**
- * Customer.io answers an accepted deletion with no content, returned as an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface DeleteAssetOutput {
   [k: string]: unknown;
@@ -15122,7 +15122,7 @@ export interface UpdateAssetFolderInput {
 }
 
 /**
- * Customer.io answers an accepted change with no content, returned as an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface UpdateAssetFolderOutput {
   [k: string]: unknown;
@@ -15136,7 +15136,7 @@ export interface DeleteAssetFolderInput {
 }
 
 /**
- * Customer.io answers an accepted deletion with no content, returned as an empty object.
+ * Customer.io answers with no content (204); the result is an empty object.
  */
 export interface DeleteAssetFolderOutput {
   [k: string]: unknown;
@@ -16892,7 +16892,7 @@ export interface AddDesignEmailTranslationInput {
    */
   email_id: string;
   /**
-   * The language of the new translation, such as fr or pt-BR; it must be a language your workspace supports.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -17342,7 +17342,7 @@ export interface GetDesignEmailTranslationInput {
    */
   email_id: string;
   /**
-   * The language of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
 }
@@ -17463,7 +17463,7 @@ export interface UpdateDesignEmailTranslationInput {
    */
   email_id: string;
   /**
-   * The language of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
   /**
@@ -17810,7 +17810,7 @@ export interface DeleteDesignEmailTranslationInput {
    */
   email_id: string;
   /**
-   * The language of the translation, such as fr or pt-BR.
+   * A language code from your workspace's localization settings, such as fr or pt-BR.
    */
   language: string;
 }
@@ -17832,7 +17832,7 @@ export interface ListDesignEmailVersionsInput {
    */
   start_date?: number | string;
   /**
-   * Only versions saved at or before this time, in Unix seconds; needs Saved from. An ISO 8601 date-time with a time zone, such as 2025-01-31T23:59:59Z, is also accepted and converted to seconds.
+   * Only versions saved at or before this time, in Unix seconds; needs Saved from. An ISO 8601 date-time with a time zone, such as 2025-01-01T00:00:00Z, is also accepted and converted to seconds.
    */
   end_date?: number | string;
 }

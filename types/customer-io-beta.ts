@@ -28,7 +28,7 @@ export interface ListMessagesInput {
    */
   end_ts?: number | string;
   /**
-   * Only messages of this channel.
+   * Only messages of this channel; all channels when empty.
    */
   type?: 'email' | 'webhook' | 'twilio' | 'whatsapp' | 'slack' | 'push' | 'in_app' | 'live_notification';
   /**

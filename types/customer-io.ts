@@ -822,7 +822,7 @@ export interface SendEntityInput {
          */
         timestamp?: number | string;
         /**
-         * Information about the event as name → value (at most 100,000 bytes).
+         * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
          */
         attributes?: {};
       }
@@ -876,7 +876,7 @@ export interface SendEntityInput {
          */
         timestamp?: number | string;
         /**
-         * Information about the event as name → value (at most 100,000 bytes).
+         * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
          */
         attributes?: {};
       }
@@ -930,7 +930,7 @@ export interface SendEntityInput {
          */
         timestamp?: number | string;
         /**
-         * Information about the event as name → value (at most 100,000 bytes).
+         * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
          */
         attributes?: {};
       }
@@ -2097,7 +2097,7 @@ export interface SendBatchInput {
            */
           timestamp?: number | string;
           /**
-           * Information about the event as name → value (at most 100,000 bytes).
+           * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
            */
           attributes?: {};
         }
@@ -2151,7 +2151,7 @@ export interface SendBatchInput {
            */
           timestamp?: number | string;
           /**
-           * Information about the event as name → value (at most 100,000 bytes).
+           * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
            */
           attributes?: {};
         }
@@ -2205,7 +2205,7 @@ export interface SendBatchInput {
            */
           timestamp?: number | string;
           /**
-           * Information about the event as name → value (at most 100,000 bytes).
+           * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
            */
           attributes?: {};
         }
@@ -3357,7 +3357,7 @@ export interface SendBatchInput {
            */
           timestamp?: number | string;
           /**
-           * Information about the event as name → value (at most 100,000 bytes).
+           * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
            */
           attributes?: {};
         }
@@ -3411,7 +3411,7 @@ export interface SendBatchInput {
            */
           timestamp?: number | string;
           /**
-           * Information about the event as name → value (at most 100,000 bytes).
+           * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
            */
           attributes?: {};
         }
@@ -3465,7 +3465,7 @@ export interface SendBatchInput {
            */
           timestamp?: number | string;
           /**
-           * Information about the event as name → value (at most 100,000 bytes).
+           * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
            */
           attributes?: {};
         }
@@ -4788,7 +4788,7 @@ export interface BulkTrackEventsInput {
        */
       name: string;
       /**
-       * Information about the event as name → value (at most 100,000 bytes).
+       * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
        */
       data?: {};
       /**
@@ -4834,7 +4834,7 @@ export interface BulkTrackEventsInput {
        */
       name: string;
       /**
-       * Information about the event as name → value (at most 100,000 bytes).
+       * Information about the event as name → value; campaigns can use it in messages as {{event.<name>}}. At most 100,000 bytes.
        */
       data?: {};
       /**
@@ -4992,7 +4992,7 @@ export interface DeleteObjectInput {
    */
   object_type_id: string;
   /**
-   * Your ID of the object to delete (at most 150 bytes).
+   * Your ID for the object, unique within its type (at most 150 bytes).
    */
   object_id: string;
 }
@@ -5008,7 +5008,7 @@ export interface AddObjectRelationshipsInput {
    */
   object_type_id: string;
   /**
-   * Your ID of the object (at most 150 bytes).
+   * Your ID for the object, unique within its type (at most 150 bytes).
    */
   object_id: string;
   /**
@@ -5093,7 +5093,7 @@ export interface DeleteObjectRelationshipsInput {
    */
   object_type_id: string;
   /**
-   * Your ID of the object (at most 150 bytes).
+   * Your ID for the object, unique within its type (at most 150 bytes).
    */
   object_id: string;
   /**

@@ -1,0 +1,32 @@
+// What a host is told about one operation (registry.describe()): its form schemas and where it
+// belongs, without the request mapping, examples or the file it came from.
+import type { JsonSchema, LoadedOperation } from './definitions.js';
+
+export interface OperationDescription {
+  name: string;
+  title: string;
+  description: string;
+  hidden: boolean;
+  http: { method: string; path: string };
+  input_schema: JsonSchema;
+  output_schema: JsonSchema;
+  /** The resource it belongs to, for grouping ("People", "Segments"…). */
+  resource: string;
+  /** `ddl`: a dropdown helper, run for a `lookup`; `action`: anything a workflow step runs. */
+  kind: 'action' | 'ddl';
+}
+
+export function describeOperation(op: LoadedOperation): OperationDescription {
+  return {
+    name: op.name,
+    title: op.title,
+    description: op.description,
+    hidden: op.hidden === true,
+    // The raw request takes its method and path as inputs.
+    http: { method: op.http?.method ?? 'ANY', path: op.http?.path ?? '{url}' },
+    input_schema: op.input_schema,
+    output_schema: op.output_schema,
+    resource: op.resource,
+    kind: op.type === 'ddl' ? 'ddl' : 'action',
+  };
+}

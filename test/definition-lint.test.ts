@@ -1,0 +1,119 @@
+// The definition rules that say what an operation is from its data: dropdown helpers are
+// `type: "ddl"` (hidden, answering with choices, the only targets of a lookup), and every
+// Unix-time field ends with the one shared ISO 8601 note.
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { lintFormSchema, lintOperation } from '../runtime/definition-lint.js';
+import { describeOperation } from '../runtime/describe-operation.js';
+import { servicesOf } from '../runtime/registry.js';
+import { packageRoot, type LoadedConnector, type LoadedOperation } from '../runtime/loader.js';
+import { loadBundledSchema, UNIX_TIME_NOTE } from '../runtime/schema-bundle.js';
+import { sharedRegistry } from './helpers.js';
+
+const ddlAnswer = { status: 200, body: { things: [{ id: 1, name: 'One' }] } };
+
+function operation(name: string, extra: Partial<LoadedOperation> = {}): LoadedOperation {
+  return {
+    name,
+    title: 'List things',
+    description: 'Lists things.',
+    resource: 'Things',
+    http: { method: 'GET', path: '/things' },
+    input_schema: { type: 'object', properties: {}, additionalProperties: false },
+    output_schema: { type: 'object' },
+    examples: [],
+    file: `${name}.json`,
+    ...extra,
+  };
+}
+
+const dropdown = operation('list_things_ddl', {
+  type: 'ddl',
+  hidden: true,
+  response: { mode: 'ddl', items: 'things', text: 'name', value: 'id' },
+  output_schema: { type: 'object' },
+  examples: [{ title: 'Choices', input: {}, request: { method: 'GET', path: '/things' }, response: ddlAnswer, output: { result: [{ text: 'One', value: 1 }] } }],
+});
+
+function connectorOf(...operations: LoadedOperation[]): LoadedConnector {
+  return {
+    name: 'demo', version: '1.0', title: 'Demo', description: 'Demo.', icon: '', api: 'app', auth: { scheme: 'bearer', token: 'api_key', described_as: 'a demo key' },
+    operations: operations.map((op) => op.name), folder: '.', auth_schema: {}, operationsByName: new Map(operations.map((op) => [op.name, op])),
+  };
+}
+
+const lint = (op: LoadedOperation, ...others: LoadedOperation[]) => lintOperation(connectorOf(op, ...others), op);
+
+describe('dropdown helpers are known by their type', () => {
+  it('accepts a hidden ddl operation that answers with choices', () => {
+    expect(lint(dropdown)).toEqual([]);
+  });
+
+  it('refuses a hidden operation that is not of type ddl, whatever its name', () => {
+    const { type: _type, ...untyped } = dropdown;
+    expect(lint(untyped)).toEqual([
+      'demo/list_things_ddl: dropdown helpers (type "ddl"), and only they, are hidden',
+      'demo/list_things_ddl: dropdown helpers (type "ddl"), and only they, answer with dropdown choices (response mode ddl)',
+    ]);
+  });
+
+  it('refuses a ddl operation that is shown, or that answers with something else', () => {
+    expect(lint({ ...dropdown, hidden: false })).toEqual(['demo/list_things_ddl: dropdown helpers (type "ddl"), and only they, are hidden']);
+    expect(lint({ ...dropdown, response: { mode: 'body' } })).toEqual([
+      'demo/list_things_ddl: dropdown helpers (type "ddl"), and only they, answer with dropdown choices (response mode ddl)',
+    ]);
+  });
+
+  it('lets a lookup run only a ddl operation of the connector', () => {
+    const field = (lookup: string) => ({ title: 'Thing', description: 'A thing.', type: 'integer', lookup: { operation: lookup } });
+    const plain = operation('list_things');
+    const picking = (lookup: string) => operation('get_thing', { input_schema: { type: 'object', properties: { thing: field(lookup) }, additionalProperties: false } });
+    expect(lint(picking('list_things_ddl'), dropdown, plain)).toEqual([]);
+    expect(lint(picking('list_things'), dropdown, plain)).toEqual([
+      'demo/get_thing input #/properties/thing: lookup names list_things, which is not a dropdown helper (an operation of type "ddl") of this connector',
+    ]);
+    expect(lint(picking('list_others_ddl'), dropdown, plain)).toHaveLength(1);
+  });
+});
+
+describe('Unix-time fields', () => {
+  const defs = join(packageRoot(), 'schemas', 'defs.schema.json');
+  const when = (description?: string) => ({ $ref: '#/$defs/unix_timestamp', title: 'When', ...(description === undefined ? {} : { description }) });
+
+  it('get the shared ISO 8601 note after their own description, once, wherever they sit', () => {
+    const schema = loadBundledSchema(defs, { type: 'object', properties: { at: when('When it happened, in Unix seconds.'), list: { title: 'Times', description: 'Some times.', type: 'array', items: when() } } });
+    const props = schema.properties as Record<string, Record<string, unknown>>;
+    expect(props.at!.description).toBe(`When it happened, in Unix seconds. ${UNIX_TIME_NOTE}`);
+    expect((props.list!.items as Record<string, unknown>).description).toBe(`A time in Unix seconds, such as 1735689600. ${UNIX_TIME_NOTE}`);
+    expect(lintFormSchema(schema, 'op', new Set())).toEqual([]);
+  });
+
+  it('must not say it themselves, nor lack it', () => {
+    const restated = loadBundledSchema(defs, { type: 'object', properties: { at: when(`When it happened. ${UNIX_TIME_NOTE}`) } });
+    expect(lintFormSchema(restated, 'op', new Set())).toEqual(["op #/properties/at: a Unix-time field's description speaks of ISO 8601 again; the shared note says it"]);
+    const unbundled = { type: 'object', properties: { at: { title: 'When', description: 'Unix seconds.', type: 'integer', unixTime: true } } };
+    expect(lintFormSchema(unbundled, 'op', new Set())).toEqual([
+      'op #/properties/at: a Unix-time field must say it also takes an ISO 8601 date-time: its description must end with the shared note the bundler adds',
+    ]);
+  });
+});
+
+describe('describeOperation', () => {
+  it('is what describe() says of every operation, plus its resource and kind', async () => {
+    const registry = await sharedRegistry();
+    for (const { name } of registry.list()) {
+      const described = registry.describe(name).operations;
+      const loaded = [...servicesOf(registry).connector(name)!.operationsByName.values()];
+      expect(described).toEqual(loaded.map((op) => describeOperation(op)));
+      expect(described.map((op) => [op.resource, op.kind])).toEqual(loaded.map((op) => [op.resource, op.type === 'ddl' ? 'ddl' : 'action']));
+    }
+  });
+
+  it('tells dropdown helpers from actions by their type', async () => {
+    const registry = await sharedRegistry();
+    const app = servicesOf(registry).connector('customer-io-app')!.operationsByName;
+    expect(describeOperation(app.get('list_segments_ddl')!)).toMatchObject({ name: 'list_segments_ddl', hidden: true, kind: 'ddl', resource: 'Segments' });
+    expect(describeOperation(app.get('send_transactional_email')!)).toMatchObject({ hidden: false, kind: 'action', resource: 'Transactional messages' });
+    expect(describeOperation(app.get('raw_http_request')!)).toMatchObject({ http: { method: 'ANY', path: '{url}' }, kind: 'action', resource: 'Raw request' });
+  });
+});

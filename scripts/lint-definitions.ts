@@ -1,7 +1,7 @@
 // npm run lint:definitions — the definition checks of the test suite, as a quick command for
 // someone editing operation files: meta-schema, strict compilation, form labels, examples.
 import { join } from 'node:path';
-import { lintFormSchema, lintOperation } from '../runtime/definition-lint.js';
+import { lintFormSchema, lintOperation } from './definition-lint.js';
 import { loadManifest, packageRoot } from '../runtime/loader.js';
 import { readJsonFile } from '../runtime/schema-bundle.js';
 import { compileSchema, describeErrors } from '../runtime/input/validation.js';

@@ -3,7 +3,7 @@
 // Unix-time field ends with the one shared ISO 8601 note.
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { lintFormSchema, lintOperation } from '../runtime/definition-lint.js';
+import { lintFormSchema, lintOperation } from '../scripts/definition-lint.js';
 import { describeOperation } from '../runtime/describe-operation.js';
 import { servicesOf } from '../runtime/registry.js';
 import { packageRoot, type LoadedConnector, type LoadedOperation } from '../runtime/loader.js';

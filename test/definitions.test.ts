@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintFormSchema, lintOperation } from '../runtime/definition-lint.js';
+import { lintFormSchema, lintOperation } from '../scripts/definition-lint.js';
 import { loadManifest, packageRoot } from '../runtime/loader.js';
 import { readJsonFile } from '../runtime/schema-bundle.js';
 import { compileSchema, describeErrors } from '../runtime/input/validation.js';

@@ -2,7 +2,7 @@
 // input is left alone, and the lint refuses defaults that would never be applied and
 // descriptions that promise a default the field does not have.
 import { describe, expect, it } from '@jest/globals';
-import { lintDefaults } from '../runtime/definition-lint.js';
+import { lintDefaults } from '../scripts/definition-lint.js';
 import type { JsonSchema } from '../runtime/definitions.js';
 import { withDefaults } from '../runtime/input/defaults.js';
 import { authFor, sharedRegistry } from './helpers.js';

@@ -2,7 +2,7 @@
 // `default` is the value sent when the field is left out: the value a form shows pre-filled, so
 // a workflow that leaves the field out sends what the form would have, and what the operations
 // reference says. A field whose absence leaves the choice to Customer.io has no `default`; its
-// description says what Customer.io does (`lintDefaults` in definition-lint.ts holds both).
+// description says what Customer.io does (`lintDefaults` in scripts/definition-lint.ts holds both).
 //
 // Defaults apply where JSON Schema's `useDefaults` reads them: the input's own fields, and the
 // fields of nested objects the input gives. Inside a oneOf/anyOf branch or a list item a

@@ -1,11 +1,11 @@
 // Checks a loaded connector beyond what its meta-schemas can say: form hints that point at
 // real fields, a title and description on every input field, examples that fit their schemas.
 // Used by the definitions test and by `npm run lint:definitions`.
-import type { JsonSchema } from './definitions.js';
-import type { LoadedConnector, LoadedOperation } from './loader.js';
-import { UNIX_TIME_NOTE } from './schema-bundle.js';
-import { templateParams } from './plan/path-template.js';
-import { compileSchema, describeErrors } from './input/validation.js';
+import type { JsonSchema } from '../runtime/definitions.js';
+import type { LoadedConnector, LoadedOperation } from '../runtime/loader.js';
+import { UNIX_TIME_NOTE } from '../runtime/schema-bundle.js';
+import { templateParams } from '../runtime/plan/path-template.js';
+import { compileSchema, describeErrors } from '../runtime/input/validation.js';
 
 function walkFields(schema: JsonSchema, where: string, visit: (field: JsonSchema, where: string) => void): void {
   const props = schema.properties as Record<string, JsonSchema> | undefined;

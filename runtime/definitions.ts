@@ -116,8 +116,31 @@ export interface OperationExample {
   output: unknown;
 }
 
-/** `ddl`: a dropdown helper that a `lookup` runs (hidden from operation lists); `action` otherwise. */
-export type OperationType = 'action' | 'ddl';
+/**
+ * `ddl`: a dropdown helper that a `lookup` runs (hidden from operation lists); `trigger`: events
+ * Customer.io sends start a workflow (enableTrigger / handleTriggerRequest / disableTrigger, never
+ * execute); `action` otherwise.
+ */
+export type OperationType = 'action' | 'ddl' | 'trigger';
+
+/**
+ * A trigger: which reporting-webhook events it listens to, and the operations of its connector
+ * that register and remove the webhook. The person picks metrics (input `metrics`) of the
+ * object types listed; filters in the input narrow the events handed to the host.
+ */
+export interface TriggerMapping {
+  /** The object types (`email`, `push`, `customer`…) whose events it takes; all of them when absent. */
+  object_types?: string[];
+  /** The input that lists the chosen events (`email_bounced`…): the webhook is registered for exactly these. */
+  events_input: string;
+  /** Inputs that narrow the events handed over: input → the event's `data` field it must equal (`campaign_id`). */
+  filters?: Record<string, string>;
+  /** An input naming a recipient's domain: events whose `data.recipient` (or email address) is not at it are left out. */
+  recipient_domain_input?: string;
+  /** The operations that create and delete a reporting webhook (`{ name, endpoint, events }` in, `{ id }` out). */
+  register: string;
+  unregister: string;
+}
 
 /**
  * An operation that sends a list of items in batches through another operation of its
@@ -144,6 +167,8 @@ export interface OperationFile {
   resource: string;
   /** Absent means `action`. */
   type?: OperationType;
+  /** For `type: trigger`: what the trigger listens to and how its webhook is registered. */
+  trigger?: TriggerMapping;
   hidden?: boolean;
   /** How the request is made when it cannot be pure data: a planner in runtime/plan (default: the http mapping). */
   plan?: 'raw';

@@ -12,8 +12,8 @@ export interface OperationDescription {
   output_schema: JsonSchema;
   /** The resource it belongs to, for grouping ("People", "Segments"…). */
   resource: string;
-  /** `ddl`: a dropdown helper, run for a `lookup`; `action`: anything a workflow step runs. */
-  kind: 'action' | 'ddl';
+  /** `ddl`: a dropdown helper, run for a `lookup`; `trigger`: starts a workflow from Customer.io's events; `action`: anything a workflow step runs. */
+  kind: 'action' | 'ddl' | 'trigger';
 }
 
 export function describeOperation(op: LoadedOperation): OperationDescription {
@@ -27,6 +27,6 @@ export function describeOperation(op: LoadedOperation): OperationDescription {
     input_schema: op.input_schema,
     output_schema: op.output_schema,
     resource: op.resource,
-    kind: op.type === 'ddl' ? 'ddl' : 'action',
+    kind: op.type ?? 'action',
   };
 }

@@ -140,6 +140,8 @@ export interface TriggerMapping {
   /** The operations that create and delete a reporting webhook (`{ name, endpoint, events }` in, `{ id }` out). */
   register: string;
   unregister: string;
+  /** The auth field holding the webhook's signing key (a secret of the auth form, not sent to Customer.io). */
+  signing_key: string;
 }
 
 /**

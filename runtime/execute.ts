@@ -23,7 +23,7 @@ function findOperation(connector: LoadedConnector | undefined, call: ExecuteRequ
 
 export async function executeOperation(services: Services, call: ExecuteRequest): Promise<Envelope> {
   const connector = services.connector(call.connector);
-  const secrets = connector ? callSecrets(connector.auth, call.auth ?? {}) : NO_SECRETS;
+  const secrets = connector ? callSecrets(connector, call.auth ?? {}) : NO_SECRETS;
   try {
     const operation = findOperation(connector, call);
     const auth = checked(services, connector!.auth_schema, call.auth ?? {}, 'auth');

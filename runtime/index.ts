@@ -6,3 +6,7 @@ export type { ConnectorDescription, ConnectorSummary, OperationDescription, Regi
 export { LocalRateLimiter } from './send/rate-limit.js';
 export type { ExecuteOptions, ExecuteRequest, RateBucket, RateLimiter, RetryOptions, RuntimeEvent } from './contracts.js';
 export type { Envelope, EnvelopeError, ErrorCode, ShownRequest, SuccessMeta } from './envelope.js';
+export { MemoryEventStore } from './triggers/event-store.js';
+export type { TriggerEventStore } from './triggers/event-store.js';
+export type { ReportingEvent } from './triggers/events.js';
+export type { DisableTriggerRequest, EnableTriggerRequest, TriggerEnvelope, TriggerRequest, TriggerResult, TriggerState } from './triggers/lifecycle.js';

@@ -15,6 +15,8 @@ import { regionTable } from './regions.js';
 import { createHttpClient } from './send/dispatch.js';
 import { LocalRateLimiter, type RateLimiter } from './send/rate-limit.js';
 import { settle } from './send/retry.js';
+import { MemoryEventStore, type TriggerEventStore } from './triggers/event-store.js';
+import { disableTrigger, enableTrigger, handleTriggerRequest, type DisableTriggerRequest, type EnableTriggerRequest, type TriggerEnvelope, type TriggerRequest, type TriggerResult } from './triggers/lifecycle.js';
 
 export interface ConnectorSummary {
   name: string;
@@ -40,6 +42,12 @@ export interface RegistryOptions {
    * BottleneckRateLimiter over Redis) for many workers; false to leave it to the host.
    */
   rateLimiter?: RateLimiter | false;
+  /**
+   * Where triggers remember the events they handed over (so a retried event starts one
+   * workflow): in memory by default; a RedisEventStore (entry point
+   * `customerio-tray-connectors/trigger-event-store-redis`) when many workers share a webhook.
+   */
+  triggerEvents?: TriggerEventStore;
 }
 
 const servicesByRegistry = new WeakMap<Registry, Services>();
@@ -70,11 +78,13 @@ function makeServices(connectors: Map<string, LoadedConnector>, limiter: RateLim
 export class Registry {
   private readonly connectors: Map<string, LoadedConnector>;
   private readonly services: Services;
+  private readonly triggerEvents: TriggerEventStore;
 
   constructor(connectors: LoadedConnector[], options: RegistryOptions = {}) {
     this.connectors = new Map(connectors.map((c) => [c.name, c]));
     const limiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new LocalRateLimiter());
     this.services = makeServices(this.connectors, limiter);
+    this.triggerEvents = options.triggerEvents ?? new MemoryEventStore();
     servicesByRegistry.set(this, this.services);
   }
 
@@ -96,6 +106,21 @@ export class Registry {
 
   execute(call: ExecuteRequest): Promise<Envelope> {
     return executeOperation(this.services, call);
+  }
+
+  /** Registers a reporting webhook for a trigger's chosen events; the host keeps the state. Never throws. */
+  enableTrigger(call: EnableTriggerRequest): Promise<TriggerEnvelope> {
+    return enableTrigger(this.services, call);
+  }
+
+  /** Verifies, filters and deduplicates one request Customer.io sent to a trigger's webhook URL. Never throws. */
+  handleTriggerRequest(call: TriggerRequest): Promise<TriggerResult> {
+    return handleTriggerRequest(this.services, this.triggerEvents, call);
+  }
+
+  /** Removes a trigger's webhook; one already gone counts as removed. Never throws. */
+  disableTrigger(call: DisableTriggerRequest): Promise<Envelope> {
+    return disableTrigger(this.services, call);
   }
 
   /** Checks credentials with the connector's cheapest authenticated call, and the region they belong to. */

@@ -16,6 +16,7 @@ const RULES: { from: RegExp; to: RegExp; why: string }[] = [
   { from: /^runtime\/plan\//, to: /^runtime\/(send|runners)\//, why: 'a plan is made before it is sent, and knows nothing of how it is run' },
   { from: /^runtime\/send\//, to: /^runtime\/(input|plan|runners)\//, why: 'sending takes a finished plan' },
   { from: /^runtime\/runners\//, to: /^runtime\/send\//, why: 'runners send through the calls they are given (run-context.ts)' },
+  { from: /^runtime\/(input|plan|send|runners)\//, to: /^runtime\/triggers\//, why: 'triggers are an entry beside execute: the steps serve them, never the reverse' },
   { from: /^runtime\/contracts\.ts$/, to: /^runtime\/(input|plan|send|runners)\//, why: 'contracts are the shapes every step shares, and depend on none of them' },
 ];
 

@@ -1,0 +1,24 @@
+// The trigger event store in Redis, for many workers behind one webhook URL: `SET key NX PX ttl`
+// is one atomic step, so exactly one worker hands an event over. Its own entry point
+// (`customerio-tray-connectors/trigger-event-store-redis`), so that loading the runtime does not
+// load ioredis.
+import { Redis, type RedisOptions } from 'ioredis';
+import type { TriggerEventStore } from './event-store.js';
+
+export class RedisEventStore implements TriggerEventStore {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(options: { client?: Redis; url?: string; clientOptions?: RedisOptions; prefix?: string } = {}) {
+    this.redis = options.client ?? (options.url ? new Redis(options.url, options.clientOptions ?? {}) : new Redis(options.clientOptions ?? {}));
+    this.prefix = options.prefix ?? 'cio-trigger-events';
+  }
+
+  async firstSeen(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConnectors, type Envelope, type Registry } from '../runtime/index.js';
 import { authArgument, authFormOf, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
 import { IMPORT_USAGE, runImportCommand, type ImportIo } from './import.js';
+import { LISTEN_USAGE, runListenCommand } from './listen.js';
 
 export { UsageError, type CliResult } from './args.js';
 
@@ -13,6 +14,7 @@ const USAGE = `Usage:
   cio-connectors run <connector> <operation> --input <json|@file> --auth <json|@file|env>
                  [--region us|eu] [--dry-run] [--origin <url>] [--timeout <ms>]
 ${IMPORT_USAGE}
+${LISTEN_USAGE}
   cio-connectors sandbox [--port <n>] [--host <address>] [--state <file.json>]
                  (a local Customer.io stand-in; runs until Ctrl-C)
   cio-connectors host [--port <n>] [--sandbox-port <n>] [--host <address>] [--state <file.json>]
@@ -174,6 +176,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     }
     if (argv[0] === 'host') {
       await runHostCommand(argv.slice(1));
+      return;
+    }
+    if (argv[0] === 'listen') {
+      const { output, exitCode } = await runListenCommand(argv.slice(1), process.env, undefined, { out: process.stdout, err: process.stderr });
+      if (output !== undefined) process.stdout.write(`${String(output)}\n`);
+      process.exitCode = exitCode;
       return;
     }
     // As the process itself, `import` answers Ctrl-C and SIGTERM by stopping cleanly.

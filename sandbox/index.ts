@@ -1,7 +1,9 @@
 // A local stand-in for Customer.io's Track, App and Beta APIs on one origin (Track under /api,
 // App under /v1, Beta under /v1/api): one in-memory workspace shared by all three, optionally
 // persisted to a JSON file. It is a sandbox, not a mock: answers come from the state that
-// earlier calls built, with Customer.io's status codes, error shapes and limits.
+// earlier calls built, with Customer.io's status codes, error shapes and limits. It also plays
+// the delivery provider (courier.ts) and sends the reporting webhooks registered through the
+// App API (webhooks/), signed with its signing key.
 import type { AddressInfo } from 'node:net';
 import { createSandboxServer, type Credentials } from './server.js';
 import { loadState, saveState, type State } from './state.js';
@@ -9,9 +11,16 @@ import { seededState } from './seed.js';
 import { emptyState } from './state.js';
 import { routes } from './routes/index.js';
 import type { WindowLimit } from './rate-limit.js';
+import { Courier } from './courier.js';
+import { watchChanges } from './model/changes.js';
+import { ok } from './reply.js';
+import type { Route } from './router.js';
+import { DEFAULT_SIGNING_KEY, WebhookSender, type DeliveryRules, type WebhookLog } from './webhooks/index.js';
 
 export { servedOperations, type ConnectorName } from './routes/index.js';
 export type { State as SandboxState } from './state.js';
+export type { AttemptRecord, DeliveryRules, ReportingEvent, WebhookLog } from './webhooks/index.js';
+export { DEFAULT_RULES as DEFAULT_WEBHOOK_DELIVERY, DEFAULT_SIGNING_KEY } from './webhooks/index.js';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -31,27 +40,56 @@ export interface SandboxOptions {
   rateLimit?: Partial<WindowLimit> | false;
   /** Minimum time between broadcast triggers per key (default 10 000 ms); 0 turns it off. */
   broadcastTriggerIntervalMs?: number;
+  /** The key reporting webhooks are signed with (default `sandbox-signing-key`: fake). */
+  signingKey?: string;
+  /** How long after sending an email, push, SMS or WhatsApp message the sandbox marks it delivered (default 1000 ms); 0 turns it off. */
+  deliverAfterMs?: number;
+  /** Reporting-webhook delivery: timeout, retry delays, attempts, queue bound, remote endpoints (see DEFAULT_WEBHOOK_DELIVERY). */
+  webhookDelivery?: Partial<DeliveryRules>;
+}
+
+export interface SandboxCredentials extends Credentials {
+  /** What reporting webhooks are signed with: `X-CIO-Signature` = hex HMAC-SHA256 of `v0:<timestamp>:<body>`. */
+  webhook_signing_key: string;
+}
+
+export interface SandboxWebhooks {
+  signingKey: string;
+  /** The delivery rules in force (defaults merged with `webhookDelivery`). */
+  rules: DeliveryRules;
+  /** Resolves once no event is waiting to be produced or sent: no delivery still to be marked delivered, every webhook queue empty. */
+  idle(): Promise<void>;
+  /** Per webhook: endpoint, queue length, counts, last status and error, the latest attempts. */
+  log(): WebhookLog[];
 }
 
 export interface Sandbox {
   origin: string;
-  credentials: Credentials;
+  credentials: SandboxCredentials;
   /** The live workspace (read it to inspect; change it only through the APIs). */
   state: State;
+  webhooks: SandboxWebhooks;
   close(): Promise<void>;
 }
 
-export const DEFAULT_CREDENTIALS: Credentials = {
+export const DEFAULT_CREDENTIALS: SandboxCredentials = {
   site_id: 'sandbox-site',
   track_api_key: 'sandbox-track-key',
   app_api_key: 'sandbox-app-key',
+  webhook_signing_key: DEFAULT_SIGNING_KEY,
 };
 
+/** The sandbox's own routes under /sandbox (App credentials): what its webhooks did. */
+function debugRoutes(webhooks: WebhookSender): Route[] {
+  return [{ method: 'GET', path: '/webhooks', operations: [], handle: () => ok({ webhooks: webhooks.log(), build_failures: webhooks.buildFailures() }) }];
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const credentials: Credentials = {
+  const credentials: SandboxCredentials = {
     site_id: options.siteId ?? DEFAULT_CREDENTIALS.site_id,
     track_api_key: options.trackApiKey ?? DEFAULT_CREDENTIALS.track_api_key,
     app_api_key: options.appApiKey ?? DEFAULT_CREDENTIALS.app_api_key,
+    webhook_signing_key: options.signingKey ?? DEFAULT_CREDENTIALS.webhook_signing_key,
   };
   const region = options.region ?? 'us';
   const loaded = options.stateFile ? loadState(options.stateFile) : undefined;
@@ -62,25 +100,55 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   if (!loaded) persist();
 
+  // Changes made outside a request (the courier's deliveries) are persisted here; a failed
+  // write is left for the next request's write to retry (and report as a 500).
+  const persistQuietly = () => {
+    try {
+      persist();
+    } catch {
+      // see above
+    }
+  };
+  // The courier's callback runs from its timer, after both exist.
+  const courier = new Courier(state, options.deliverAfterMs ?? 1000, () => {
+    persistQuietly();
+    webhooks.settled();
+  });
+  const webhooks = new WebhookSender(state, credentials.webhook_signing_key, options.webhookDelivery, () => courier.pending());
+  const unwatch = watchChanges(state, (change) => {
+    webhooks.report(change);
+    courier.observe(change);
+  });
+  const stopProducing = () => {
+    unwatch();
+    courier.close();
+    webhooks.close();
+  };
+
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const rateLimit = options.rateLimit === false ? false : { requests: options.rateLimit?.requests ?? 10, windowMs: options.rateLimit?.windowMs ?? 1000 };
   const server = createSandboxServer({
     state,
     credentials,
-    routes,
+    routes: { ...routes, sandbox: debugRoutes(webhooks) },
     appRateLimit: rateLimit,
     triggerIntervalMs: options.broadcastTriggerIntervalMs ?? 10_000,
     origin: () => origin,
     persist,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    stopProducing();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
@@ -88,7 +156,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     origin,
     credentials,
     state,
+    webhooks: {
+      signingKey: credentials.webhook_signing_key,
+      rules: webhooks.rules,
+      idle: () => webhooks.idle(),
+      log: () => webhooks.log(),
+    },
     close: () => new Promise<void>((resolve, reject) => {
+      // Queues, retry timers and the courier stop first: nothing is sent once close is called.
+      stopProducing();
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));
     }),

@@ -20,7 +20,8 @@ export interface Credentials {
 export interface ServerConfig {
   state: State;
   credentials: Credentials;
-  routes: { track: Route[]; origin: Route[]; app: Route[] };
+  /** `sandbox`: the sandbox's own debug routes under /sandbox (App credentials), no Customer.io API's. */
+  routes: { track: Route[]; origin: Route[]; app: Route[]; sandbox?: Route[] };
   /** App and Beta: at most this many requests per window per key (false: no limit). */
   appRateLimit: WindowLimit | false;
   /** Broadcast triggers: one per this many ms per key (0: no limit). */
@@ -37,8 +38,9 @@ interface Mount {
 }
 
 /** Which API a path belongs to; Beta's /v1/api must be tested before App's /v1. */
-function mountOf(path: string, routers: Record<'track' | 'origin' | 'app' | 'beta', Router>): Mount | undefined {
+function mountOf(path: string, routers: Record<'track' | 'origin' | 'app' | 'beta' | 'sandbox', Router>): Mount | undefined {
   if (path.startsWith('/api/')) return { api: 'track', router: routers.track, rest: path.slice(4) };
+  if (path.startsWith('/sandbox/')) return { api: 'app', router: routers.sandbox, rest: path.slice(8) };
   if (path.startsWith('/unsubscribe/')) return { api: 'track', router: routers.origin, rest: path };
   if (path.startsWith('/v1/api/')) return { api: 'beta', router: routers.beta, rest: path.slice(7) };
   if (path.startsWith('/v1/')) return { api: 'app', router: routers.app, rest: path.slice(3) };
@@ -100,6 +102,7 @@ export function createSandboxServer(config: ServerConfig): Server {
     origin: new Router(config.routes.origin),
     app: new Router(config.routes.app),
     beta: new Router(config.routes.app.filter((r) => r.beta)),
+    sandbox: new Router(config.routes.sandbox ?? []),
   };
   const appLimiter = config.appRateLimit ? new SlidingWindow(config.appRateLimit) : undefined;
   const triggerLimiter = config.triggerIntervalMs > 0 ? new SlidingWindow({ requests: 1, windowMs: config.triggerIntervalMs }) : undefined;
@@ -127,7 +130,8 @@ export function createSandboxServer(config: ServerConfig): Server {
       const expected = api === 'track' ? 'HTTP Basic with the sandbox site ID and Track API key' : 'a Bearer App API key the sandbox accepts';
       throw errorFor(api, rest, 401, `Unauthorized request: this ${api === 'track' ? 'Track' : api === 'app' ? 'App' : 'Beta'} endpoint needs ${expected} (printed when the sandbox started)`);
     }
-    if (api !== 'track' && appLimiter && !rest.startsWith('/send/') && !appLimiter.take(config.credentials.app_api_key)) {
+    // Sends are not rate limited on Customer.io; the sandbox's own debug routes are not Customer.io's.
+    if (api !== 'track' && appLimiter && !rest.startsWith('/send/') && router !== routers.sandbox && !appLimiter.take(config.credentials.app_api_key)) {
       throw appError(429, `rate limited: more than ${config.appRateLimit ? config.appRateLimit.requests : 0} requests in ${config.appRateLimit ? config.appRateLimit.windowMs : 0} ms with this key`);
     }
     if (!found) throw errorFor(api, rest, 404, `the sandbox does not serve ${method} ${path}`);

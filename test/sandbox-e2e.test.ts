@@ -148,7 +148,9 @@ describe('one workspace across Track, App and Beta', () => {
   let api: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ rateLimit: { requests: 1000, windowMs: 1000 } });
+    // deliverAfterMs 0: here Track reports every metric itself, and the exact metric lists
+    // checked below must not race the sandbox's own "delivered" (test/sandbox-webhooks covers it).
+    sandbox = await startSandbox({ rateLimit: { requests: 1000, windowMs: 1000 }, deliverAfterMs: 0 });
     api = client(sandbox);
   });
   afterAll(() => sandbox.close());

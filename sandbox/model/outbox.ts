@@ -5,7 +5,8 @@ import { newDeliveryId } from '../ids.js';
 import type { Attributes, Delivery, DeliveryType, Person, State } from '../state.js';
 import { attributeText } from './attributes.js';
 import { recordActivity } from './activities.js';
-import { identifiersOf } from './people.js';
+import { reportChange } from './changes.js';
+import { identifiersOf, setUnsubscribed } from './people.js';
 
 /** Fills `{{customer.x}}` and `{{trigger.x}}` placeholders: enough Liquid to see personalisation work. */
 export function render(text: string | null | undefined, person: Person | undefined, data: Attributes | null | undefined): string | null {
@@ -54,6 +55,8 @@ export function recordDelivery(state: State, entry: NewDelivery, now: number): D
   state.deliveries.push(delivery);
   const reached = delivery.failure_message ? 'failed' : delivery.metrics.sent !== undefined ? 'sent' : delivery.metrics.drafted !== undefined ? 'drafted' : 'queued';
   recordActivity(state, { type: `${reached}_${channelName(delivery.type)}`, person, delivery_id: delivery.id, delivery_type: delivery.type, data: delivery.message_data ?? null }, now);
+  // A send scheduled for later (`queued`) is reported when it is sent, which the sandbox never does.
+  if (reached !== 'queued') reportChange(state, { kind: 'delivery', delivery, metric: reached, at: now, first: true, created: true });
   return delivery;
 }
 
@@ -69,6 +72,9 @@ export function linkId(state: State, href: string): number {
 
 /** A delivery metric reported through Track (v1 metrics, push events, v2 delivery events, unsubscribe). */
 export function applyMetric(state: State, delivery: Delivery, metric: string, at: number, details: { href?: string; reason?: string } = {}): void {
+  // Human and machine clicks are clicks too: only the first of any kind is the first click.
+  const family = metric.endsWith('clicked') ? ['clicked', 'human_clicked', 'machine_clicked'] : [metric];
+  const first = family.every((m) => delivery.metrics[m] === undefined);
   delivery.metrics[metric] ??= at;
   if (metric === 'clicked' && details.href) {
     delivery.clicks.push({ href: details.href, timestamp: at });
@@ -78,7 +84,6 @@ export function applyMetric(state: State, delivery: Delivery, metric: string, at
     delivery.failure_message = details.reason;
   }
   const person = delivery.cio_id ? state.people.find((p) => p.cio_id === delivery.cio_id) : undefined;
-  if (metric === 'unsubscribed' && person) person.unsubscribed = true;
   recordActivity(state, {
     type: `${metric}_${channelName(delivery.type)}`,
     person,
@@ -87,6 +92,9 @@ export function applyMetric(state: State, delivery: Delivery, metric: string, at
     data: details.href ? { href: details.href } : null,
     timestamp: at,
   }, at);
+  reportChange(state, { kind: 'delivery', delivery, metric, at, first, created: false, ...(details.href ? { href: details.href } : {}) });
+  // The message's own event first, then the person's (email_unsubscribed, then customer_unsubscribed).
+  if (metric === 'unsubscribed' && person) setUnsubscribed(state, person, true, at);
 }
 
 export function deliveryView(state: State, delivery: Delivery) {

@@ -3,6 +3,7 @@
 import { newCioId } from '../ids.js';
 import type { Attributes, Person, PersonIdentifiers, State } from '../state.js';
 import { applyAttributes, attributesAsText } from './attributes.js';
+import { reportChange } from './changes.js';
 
 export type IdKind = 'id' | 'email' | 'cio_id' | 'phone';
 
@@ -143,10 +144,24 @@ export function updateProfile(state: State, person: Person, changes: ProfileChan
     setIdentity(person, identity, at);
   }
   applyAttributes(person, changes.attributes, at);
-  if (changes.unsubscribed !== undefined) person.unsubscribed = changes.unsubscribed;
-  if (changes.topics) Object.assign(person.topics, changes.topics);
+  if (changes.unsubscribed !== undefined) setUnsubscribed(state, person, changes.unsubscribed, at);
+  if (changes.topics) setTopics(state, person, changes.topics, at);
   if (changes.anonymous_id) adoptAnonymous(state, person, changes.anonymous_id);
   person.updated_at = at;
+}
+
+/** Sets the `unsubscribed` attribute; a change (not a repeat of the same value) is reported. */
+export function setUnsubscribed(state: State, person: Person, unsubscribed: boolean, at: number): void {
+  if (person.unsubscribed === unsubscribed) return;
+  person.unsubscribed = unsubscribed;
+  reportChange(state, { kind: 'subscription', person, metric: unsubscribed ? 'unsubscribed' : 'subscribed', at });
+}
+
+/** Sets topic preferences (`topic_<id>` → subscribed); the topics whose value changed are reported. */
+export function setTopics(state: State, person: Person, topics: Record<string, boolean>, at: number): void {
+  const changed = Object.fromEntries(Object.entries(topics).filter(([topic, value]) => person.topics[topic] !== value));
+  Object.assign(person.topics, topics);
+  if (Object.keys(changed).length > 0) reportChange(state, { kind: 'preferences', person, at, topics: changed });
 }
 
 /** The profile as the App API shows it: attribute values as text, devices, timestamps. */

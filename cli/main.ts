@@ -79,7 +79,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 const SANDBOX_DEFAULT_PORT = 4010;
 
 /** The sandbox's start-up notice: where each API is and the credentials it accepts. */
-function sandboxBanner(origin: string, credentials: { site_id: string; track_api_key: string; app_api_key: string }, stateFile?: string): string {
+function sandboxBanner(origin: string, credentials: { site_id: string; track_api_key: string; app_api_key: string; webhook_signing_key: string }, stateFile?: string): string {
   const trackAuth = JSON.stringify({ site_id: credentials.site_id, api_key: credentials.track_api_key, region: 'us' });
   const appAuth = JSON.stringify({ api_key: credentials.app_api_key, region: 'us' });
   return [
@@ -87,11 +87,13 @@ function sandboxBanner(origin: string, credentials: { site_id: string; track_api
     `  Track  ${origin}/api     HTTP Basic  site_id ${credentials.site_id}  api_key ${credentials.track_api_key}`,
     `  App    ${origin}/v1      Bearer      ${credentials.app_api_key}`,
     `  Beta   ${origin}/v1/api  Bearer      ${credentials.app_api_key}`,
+    `  Webhooks signed with the signing key ${credentials.webhook_signing_key} (reporting webhooks registered here are posted to)`,
     `  State  ${stateFile ? `${stateFile} (loaded if present, written after every change)` : 'in memory only (use --state <file.json> to keep it)'}`,
     '',
     'Try:',
     `  cio-connectors run customer-io get_account_region --origin ${origin} --auth '${trackAuth}'`,
     `  cio-connectors run customer-io-app list_segments --origin ${origin} --auth '${appAuth}'`,
+    `  cio-connectors listen customer-io-trigger --events email_sent,email_delivered --origin ${origin} --auth '${JSON.stringify({ api_key: credentials.app_api_key, region: 'us', signing_key: credentials.webhook_signing_key })}'`,
     'Ctrl-C stops it.',
   ].join('\n');
 }

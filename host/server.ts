@@ -16,7 +16,7 @@ export const TARGETS: readonly Target[] = ['sandbox', 'us', 'eu'];
 
 export interface SandboxInfo {
   origin: string;
-  credentials: { site_id: string; track_api_key: string; app_api_key: string };
+  credentials: { site_id: string; track_api_key: string; app_api_key: string; webhook_signing_key?: string };
 }
 
 export interface HostServerOptions {
@@ -90,8 +90,11 @@ function stringField(body: Record<string, unknown>, key: string): string {
 /** The sandbox accepts its Site ID and Track key on Track, its App key on App and Beta; the connector's scheme places them in its form. */
 function sandboxAuth(registry: Registry, name: string, sandbox: SandboxInfo): Record<string, unknown> {
   const connector = servicesOf(registry).connector(name)!;
-  const { site_id, track_api_key, app_api_key } = sandbox.credentials;
-  return credentialScheme(connector.auth).values(connector.api === 'track' ? { user: site_id, secret: track_api_key } : { secret: app_api_key });
+  const { site_id, track_api_key, app_api_key, webhook_signing_key } = sandbox.credentials;
+  const auth = credentialScheme(connector.auth).values(connector.api === 'track' ? { user: site_id, secret: track_api_key } : { secret: app_api_key });
+  // A trigger connector also takes the key the sandbox signs its webhooks with.
+  const signingField = [...connector.operationsByName.values()].find((op) => op.trigger)?.trigger?.signing_key;
+  return signingField && webhook_signing_key ? { ...auth, [signingField]: webhook_signing_key } : auth;
 }
 
 /** The page's list: every connector with its operations described, grouped by resource, DDLs flagged hidden. */

@@ -6,6 +6,7 @@ import type { LoadedConnector, LoadedOperation } from '../runtime/loader.js';
 import { UNIX_TIME_NOTE } from '../runtime/schema-bundle.js';
 import { templateParams } from '../runtime/plan/path-template.js';
 import { compileSchema, describeErrors } from '../runtime/input/validation.js';
+import { lintTrigger } from './trigger-lint.js';
 
 function walkFields(schema: JsonSchema, where: string, visit: (field: JsonSchema, where: string) => void): void {
   const props = schema.properties as Record<string, JsonSchema> | undefined;
@@ -132,6 +133,20 @@ function lintDropdowns(schema: JsonSchema, label: string): string[] {
   return problems;
 }
 
+/**
+ * A connector's own rules: a connector of actions offers Tray's universal raw request; credentials
+ * are checked with an action of its own (a trigger is never executed).
+ */
+export function lintConnector(connector: LoadedConnector): string[] {
+  const problems: string[] = [];
+  const operations = [...connector.operationsByName.values()];
+  const hasTriggers = operations.some((op) => op.type === 'trigger');
+  if (!hasTriggers && !connector.operationsByName.has('raw_http_request')) problems.push(`${connector.name}: a connector of actions offers raw_http_request`);
+  const check = connector.test_auth && connector.operationsByName.get(connector.test_auth.operation);
+  if (connector.test_auth && (!check || check.type === 'trigger')) problems.push(`${connector.name}: test_auth names ${connector.test_auth.operation}, which must be an action of the connector`);
+  return problems;
+}
+
 export function lintOperation(connector: LoadedConnector, operation: LoadedOperation): string[] {
   const label = `${connector.name}/${operation.name}`;
   const dropdowns = new Set([...connector.operationsByName.values()].filter((op) => op.type === 'ddl').map((op) => op.name));
@@ -161,6 +176,8 @@ export function lintOperation(connector: LoadedConnector, operation: LoadedOpera
   const isDropdown = operation.type === 'ddl';
   if (isDropdown !== (operation.hidden === true)) problems.push(`${label}: dropdown helpers (type "ddl"), and only they, are hidden`);
   if (isDropdown !== (operation.response?.mode === 'ddl')) problems.push(`${label}: dropdown helpers (type "ddl"), and only they, answer with dropdown choices (response mode ddl)`);
+  if (operation.type === 'trigger') problems.push(...lintTrigger(connector, operation));
+  else if (operation.trigger) problems.push(`${label}: only a trigger (type "trigger") has a trigger mapping`);
 
   let validateInput, validateOutput;
   try {

@@ -1,7 +1,7 @@
 // npm run lint:definitions — the definition checks of the test suite, as a quick command for
 // someone editing operation files: meta-schema, strict compilation, form labels, examples.
 import { join } from 'node:path';
-import { lintFormSchema, lintOperation } from './definition-lint.js';
+import { lintConnector, lintFormSchema, lintOperation } from './definition-lint.js';
 import { loadManifest, packageRoot } from '../runtime/loader.js';
 import { readJsonFile } from '../runtime/schema-bundle.js';
 import { compileSchema, describeErrors } from '../runtime/input/validation.js';
@@ -10,6 +10,7 @@ const validateOperation = compileSchema(readJsonFile(join(packageRoot(), 'schema
 const problems: string[] = [];
 for (const connector of loadManifest()) {
   problems.push(...lintFormSchema(connector.auth_schema, `${connector.name} auth`, new Set()));
+  problems.push(...lintConnector(connector));
   for (const operation of connector.operationsByName.values()) {
     const { file: _file, ...definition } = operation;
     if (!validateOperation(definition)) {

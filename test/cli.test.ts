@@ -16,7 +16,7 @@ describe('cio-connectors', () => {
   it('lists connectors', async () => {
     const { output, exitCode } = await cli('list');
     expect(exitCode).toBe(0);
-    expect((output as { name: string }[]).map((c) => c.name)).toEqual(['customer-io', 'customer-io-app', 'customer-io-beta']);
+    expect((output as { name: string }[]).map((c) => c.name)).toEqual(['customer-io', 'customer-io-app', 'customer-io-beta', 'customer-io-trigger']);
   });
 
   it('describes one operation', async () => {

@@ -105,7 +105,7 @@ describe('describeOperation', () => {
       const described = registry.describe(name).operations;
       const loaded = [...servicesOf(registry).connector(name)!.operationsByName.values()];
       expect(described).toEqual(loaded.map((op) => describeOperation(op)));
-      expect(described.map((op) => [op.resource, op.kind])).toEqual(loaded.map((op) => [op.resource, op.type === 'ddl' ? 'ddl' : 'action']));
+      expect(described.map((op) => [op.resource, op.kind])).toEqual(loaded.map((op) => [op.resource, op.type ?? 'action']));
     }
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintFormSchema, lintOperation } from '../scripts/definition-lint.js';
+import { lintConnector, lintFormSchema, lintOperation } from '../scripts/definition-lint.js';
 import { loadManifest, packageRoot } from '../runtime/loader.js';
 import { readJsonFile } from '../runtime/schema-bundle.js';
 import { compileSchema, describeErrors } from '../runtime/input/validation.js';
@@ -20,16 +20,17 @@ function problemsOf(validate: ReturnType<typeof compileSchema>, data: unknown): 
 }
 
 describe('connector.manifest.json', () => {
-  it('fits the manifest meta-schema and lists the three connectors', () => {
+  it('fits the manifest meta-schema and lists the four connectors', () => {
     const manifest = readJsonFile(join(root, 'connector.manifest.json'));
     expect(problemsOf(validateManifest, manifest)).toEqual([]);
-    expect(connectors.map((c) => `${c.name}@${c.version}`)).toEqual(['customer-io@2.0', 'customer-io-app@1.0', 'customer-io-beta@1.0']);
+    expect(connectors.map((c) => `${c.name}@${c.version}`)).toEqual(['customer-io@2.0', 'customer-io-app@1.0', 'customer-io-beta@1.0', 'customer-io-trigger@1.0']);
   });
 });
 
 describe.each(connectors.map((c) => [c.name, c] as const))('%s', (_name, connector) => {
-  it('connector.json fits the connector meta-schema', () => {
+  it('connector.json fits the connector meta-schema and the connector rules (raw request for actions, credentials checked by an action)', () => {
     expect(problemsOf(validateConnector, readJsonFile(join(connector.folder, 'connector.json')))).toEqual([]);
+    expect(lintConnector(connector)).toEqual([]);
   });
 
   it('checks credentials with one of its own operations', () => {
@@ -48,7 +49,11 @@ describe.each(connectors.map((c) => [c.name, c] as const))('%s', (_name, connect
     const props = schema.properties as Record<string, Record<string, unknown>>;
     expect(props.api_key).toMatchObject({ secret: true });
     expect(props.region).toMatchObject({ enum: ['us', 'eu'], enumLabels: ['US', 'EU'], default: 'us' });
-    expect(Object.keys(props)).toEqual(connector.api === 'track' ? ['site_id', 'api_key', 'region'] : ['api_key', 'region']);
+    const hasTriggers = [...connector.operationsByName.values()].some((op) => op.type === 'trigger');
+    const fields = connector.api === 'track' ? ['site_id', 'api_key', 'region'] : ['api_key', 'region'];
+    // A trigger connector also takes the key Customer.io signs its webhook requests with.
+    expect(Object.keys(props)).toEqual(hasTriggers ? [...fields, 'signing_key'] : fields);
+    if (hasTriggers) expect(props.signing_key).toMatchObject({ secret: true, env: 'CUSTOMERIO_WEBHOOK_SIGNING_KEY' });
     expect(() => compileSchema(schema)).not.toThrow();
   });
 
@@ -71,10 +76,40 @@ describe('the operation meta-schema', () => {
     expect(problemsOf(validateOperation, withoutResource)).toEqual(['"file.resource": is required']);
   });
 
-  it('knows two types of operation, action and ddl', () => {
+  it('knows three types of operation: action, ddl and trigger (which needs its trigger mapping)', () => {
     expect(definition.type).toBe('ddl');
     expect(problemsOf(validateOperation, { ...definition, type: 'action' })).toEqual([]);
-    expect(problemsOf(validateOperation, { ...definition, type: 'trigger' })).toHaveLength(1);
+    expect(problemsOf(validateOperation, { ...definition, type: 'trigger' })).toContain('"file.trigger": is required');
+    expect(problemsOf(validateOperation, { ...definition, type: 'webhook' })).not.toEqual([]);
+  });
+
+  describe('a trigger', () => {
+    const trigger = connectors.find((c) => c.name === 'customer-io-trigger')!.operationsByName.get('watch_email_events')!;
+    const { file: _f, ...triggerDefinition } = trigger;
+    const [example] = triggerDefinition.examples as unknown as Record<string, unknown>[];
+
+    it('fits without http, plan or runner, and with examples that register its webhook and show an event', () => {
+      expect(problemsOf(validateOperation, triggerDefinition)).toEqual([]);
+      expect(Object.keys(example!)).toEqual(['title', 'input', 'request', 'response', 'payload', 'output']);
+    });
+
+    it('is never also an http, raw or bulk operation', () => {
+      expect(problemsOf(validateOperation, { ...triggerDefinition, http: { method: 'GET', path: '/x' } })).not.toEqual([]);
+      expect(problemsOf(validateOperation, { ...triggerDefinition, plan: 'raw' })).not.toEqual([]);
+    });
+
+    it('needs an event in each example, and registers with exactly name, endpoint and events', () => {
+      const { payload: _payload, ...withoutPayload } = example!;
+      expect(problemsOf(validateOperation, { ...triggerDefinition, examples: [withoutPayload] })).toContain('"file.examples[0].payload": is required');
+      const request = example!.request as { body: Record<string, unknown> };
+      const extra = { ...example, request: { ...request, body: { ...request.body, disabled: false } } };
+      expect(problemsOf(validateOperation, { ...triggerDefinition, examples: [extra] })).toContain('"file.examples[0].request.body.disabled": is not a field of this form');
+    });
+
+    it('is the only operation with a trigger mapping, and its examples are not action examples', () => {
+      expect(problemsOf(validateOperation, { ...definition, trigger: trigger.trigger })).not.toEqual([]);
+      expect(problemsOf(validateOperation, { ...definition, examples: triggerDefinition.examples })).not.toEqual([]);
+    });
   });
 });
 

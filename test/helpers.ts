@@ -5,13 +5,16 @@ import type { ApiName, Region } from '../runtime/definitions.js';
 
 export const TRACK_AUTH = { site_id: 'site-test', api_key: 'key-test' } as const;
 export const APP_AUTH = { api_key: 'app-key-test' } as const;
+/** The trigger connector registers webhooks with an App key, and checks their requests with the webhook's signing key. */
+export const TRIGGER_AUTH = { ...APP_AUTH, signing_key: 'signing-key-test' } as const;
 
 export const REGION_TABLE: Record<ApiName, Record<Region, string>> = JSON.parse(
   readFileSync(new URL('../auth/regions.json', import.meta.url), 'utf8'),
 );
 
 export function authFor(connector: string, region: Region): Record<string, string> {
-  return connector === 'customer-io' ? { ...TRACK_AUTH, region } : { ...APP_AUTH, region };
+  if (connector === 'customer-io') return { ...TRACK_AUTH, region };
+  return connector === 'customer-io-trigger' ? { ...TRIGGER_AUTH, region } : { ...APP_AUTH, region };
 }
 
 export function expectedAuthorization(connector: string): string {

@@ -52,7 +52,7 @@ describe('reference host API', () => {
   it('lists every connector with its operations grouped and DDLs flagged hidden', async () => {
     const { status, json } = await call('GET', '/host-api/connectors');
     expect(status).toBe(200);
-    expect(json.map((c: { name: string }) => c.name)).toEqual(['customer-io', 'customer-io-app', 'customer-io-beta']);
+    expect(json.map((c: { name: string }) => c.name)).toEqual(['customer-io', 'customer-io-app', 'customer-io-beta', 'customer-io-trigger']);
     const app = json[1];
     expect(app.operations.find((o: { name: string }) => o.name === 'list_segments_ddl')).toMatchObject({ hidden: true });
     expect(app.operations.find((o: { name: string }) => o.name === 'list_segment_members')).toMatchObject({ hidden: false, group: 'Segments' });

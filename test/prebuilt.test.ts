@@ -58,7 +58,7 @@ describe('the published entry (dist/runtime.bundle.js)', () => {
   it('is what the package name resolves to, and runs an operation like the sources do', async () => {
     const entry = await import('customerio-tray-connectors');
     const registry = await entry.loadConnectors({ rateLimiter: false });
-    expect(registry.list().map((c) => c.name)).toEqual(['customer-io', 'customer-io-app', 'customer-io-beta']);
+    expect(registry.list().map((c) => c.name)).toEqual(['customer-io', 'customer-io-app', 'customer-io-beta', 'customer-io-trigger']);
     const result = await registry.execute({
       connector: 'customer-io', operation: 'track_custom_event',
       auth: { site_id: 'site-test', api_key: 'key-test', region: 'eu' },

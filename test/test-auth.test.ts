@@ -79,13 +79,25 @@ describe('host API (more)', () => {
 });
 
 describe('host API', () => {
-  it('lists the three connectors', async () => {
+  it('lists the four connectors', async () => {
     const registry = await sharedRegistry();
     expect(registry.list().map((c) => [c.name, c.version, c.title])).toEqual([
       ['customer-io', '2.0', 'Customer.io - Track'],
       ['customer-io-app', '1.0', 'Customer.io - App'],
       ['customer-io-beta', '1.0', 'Customer.io - Beta'],
+      ['customer-io-trigger', '1.0', 'Customer.io - Triggers'],
     ]);
+  });
+
+  it('describes the trigger connector self-contained too: its triggers say kind trigger, their events and event schemas inlined', async () => {
+    const registry = await sharedRegistry();
+    const description = registry.describe('customer-io-trigger');
+    expect(JSON.stringify(description)).not.toContain('$ref');
+    const email = description.operations.find((op) => op.name === 'watch_email_events')!;
+    expect(email).toMatchObject({ kind: 'trigger', resource: 'Email events', hidden: false });
+    const events = (email.input_schema.properties as Record<string, { items: { enum: string[] } }>).events;
+    expect(events.items.enum).toContain('email_bounced');
+    expect((email.output_schema.oneOf as { title: string }[]).map((b) => b.title)).toContain('Another email event');
   });
 
   it('describes a connector with self-contained schemas (no $ref left)', async () => {

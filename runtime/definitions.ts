@@ -114,6 +114,8 @@ export interface OperationExample {
   };
   response: { status: number; headers?: Record<string, string>; body?: unknown };
   output: unknown;
+  /** A trigger's example: an incoming event (its `request` and `response` are the webhook's registration). */
+  payload?: unknown;
 }
 
 /**
@@ -137,6 +139,8 @@ export interface TriggerMapping {
   filters?: Record<string, string>;
   /** An input naming a recipient's domain: events whose `data.recipient` (or email address) is not at it are left out. */
   recipient_domain_input?: string;
+  /** Name as sent (`<object_type>_<metric>`) → the name it is registered and chosen by, where the two differ. */
+  event_aliases?: Record<string, string>;
   /** The operations that create and delete a reporting webhook (`{ name, endpoint, events }` in, `{ id }` out). */
   register: string;
   unregister: string;

@@ -22,8 +22,8 @@ export function describeOperation(op: LoadedOperation): OperationDescription {
     title: op.title,
     description: op.description,
     hidden: op.hidden === true,
-    // The raw request takes its method and path as inputs.
-    http: { method: op.http?.method ?? 'ANY', path: op.http?.path ?? '{url}' },
+    // The raw request takes its method and path as inputs; a trigger is posted to by Customer.io.
+    http: op.type === 'trigger' ? { method: 'POST', path: '{webhookUrl}' } : { method: op.http?.method ?? 'ANY', path: op.http?.path ?? '{url}' },
     input_schema: op.input_schema,
     output_schema: op.output_schema,
     resource: op.resource,

@@ -109,3 +109,16 @@ describe('which events a trigger hands over', () => {
     expect(eventOf(body)).toEqual({ problem });
   });
 });
+
+describe('event names that differ from their registration', () => {
+  it('the subscription-preferences event, sent as customer_cio_subscription_preferences_changed, counts as the chosen customer_subscription_preferences_changed', () => {
+    const mapping: TriggerMapping = {
+      object_types: ['customer'], events_input: 'events', event_aliases: { customer_cio_subscription_preferences_changed: 'customer_subscription_preferences_changed' },
+      register: 'create_reporting_webhook', unregister: 'delete_reporting_webhook', signing_key: 'signing_key',
+    };
+    const known = new Set(['customer_subscribed', 'customer_subscription_preferences_changed']);
+    const event = { event_id: 'e1', object_type: 'customer', metric: 'cio_subscription_preferences_changed', timestamp: 1, data: {} } as ReportingEvent;
+    expect(leftOutBecause(event, mapping, { events: ['customer_subscription_preferences_changed'] }, known)).toBeUndefined();
+    expect(leftOutBecause(event, mapping, { events: ['customer_subscribed'] }, known)).toBe('customer_subscription_preferences_changed is not among the chosen events');
+  });
+});

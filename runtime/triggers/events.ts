@@ -40,7 +40,8 @@ export function eventName(event: Pick<ReportingEvent, 'object_type' | 'metric'>)
 /** Why the trigger leaves an event out, or undefined when it hands it over. */
 export function leftOutBecause(event: ReportingEvent, trigger: TriggerMapping, input: Record<string, unknown>, known: ReadonlySet<string>): string | undefined {
   if (trigger.object_types && !trigger.object_types.includes(event.object_type)) return `its object type is ${event.object_type}`;
-  const name = eventName(event);
+  const sent = eventName(event);
+  const name = trigger.event_aliases?.[sent] ?? sent;
   const chosen = input[trigger.events_input] as string[] | undefined;
   // A kind the definitions know is handed over only when chosen; an unknown one always is.
   if (known.has(name) && chosen && !chosen.includes(name)) return `${name} is not among the chosen events`;

@@ -6,18 +6,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Envelope, ExecuteOptions, Registry, RuntimeEvent } from '../runtime/index.js';
+import type { Envelope, Registry, RuntimeEvent } from '../runtime/index.js';
 import { credentialScheme } from '../auth/scheme.js';
-import { parseJsonObject, type JsonTextError } from '../cli/json-text.js';
 import { servicesOf } from '../runtime/registry.js';
+import { HttpProblem, objectField, readJsonBody, readRawBody, sendJson, stringField } from './http.js';
+import { routeCall, targetOf, type SandboxInfo } from './routing.js';
+import { TriggerHost, type TriggerView } from './triggers.js';
 
-export type Target = 'sandbox' | 'us' | 'eu';
-export const TARGETS: readonly Target[] = ['sandbox', 'us', 'eu'];
-
-export interface SandboxInfo {
-  origin: string;
-  credentials: { site_id: string; track_api_key: string; app_api_key: string; webhook_signing_key?: string };
-}
+export { TARGETS, type SandboxInfo, type Target } from './routing.js';
 
 export interface HostServerOptions {
   registry: Registry;
@@ -32,10 +28,15 @@ export interface HostServerOptions {
 export interface HostServer {
   url: string;
   server: Server;
+  /** The triggers enabled and not disabled: what closing leaves registered. */
+  enabledTriggers(): TriggerView[];
+  /**
+   * Closes the server. Enabled triggers are not disabled: their webhooks stay registered (and
+   * keep posting, unanswered) until the page's Disable removes them.
+   */
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -44,48 +45,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
 };
-
-class HttpProblem extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-function sendJson(response: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
-  response.end(body);
-}
-
-async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
-  // A JSON content type makes a cross-site form or fetch need a CORS preflight, which this server never grants.
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) throw new HttpProblem(415, 'send application/json');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return parseJsonObject(Buffer.concat(chunks).toString('utf8'));
-  } catch (error) {
-    // Says where the JSON broke, never what it held: the body carries credentials.
-    throw new HttpProblem(400, `the request body ${(error as JsonTextError).message}`);
-  }
-}
-
-function objectField(body: Record<string, unknown>, key: string): Record<string, unknown> {
-  const value = body[key] ?? {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpProblem(400, `"${key}" must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function stringField(body: Record<string, unknown>, key: string): string {
-  const value = body[key];
-  if (typeof value !== 'string' || value === '') throw new HttpProblem(400, `"${key}" must be a non-empty string`);
-  return value;
-}
 
 /** The sandbox accepts its Site ID and Track key on Track, its App key on App and Beta; the connector's scheme places them in its form. */
 function sandboxAuth(registry: Registry, name: string, sandbox: SandboxInfo): Record<string, unknown> {
@@ -108,26 +67,20 @@ export function connectorCatalogue(registry: Registry) {
   });
 }
 
+/** `/host-api/triggers/<id>` and `/host-api/triggers/<id>/webhook`: the trigger's id and which of the two. */
+const TRIGGER_PATH = /^\/host-api\/triggers\/([A-Za-z0-9_-]{1,64})(\/webhook)?$/;
+
 export function createHostServer(options: HostServerOptions): Promise<HostServer> {
   const { registry, sandbox, webRoot } = options;
   const catalogue = JSON.stringify(connectorCatalogue(registry));
   const known = new Set(registry.list().map((c) => c.name));
-
-  /** Where a call goes: the sandbox (its origin, region us) or Customer.io's US or EU hosts. */
-  function route(body: Record<string, unknown>, auth: Record<string, unknown>): { auth: Record<string, unknown>; options: ExecuteOptions } {
-    const target = (body.target ?? 'sandbox') as Target;
-    if (!TARGETS.includes(target)) throw new HttpProblem(400, '"target" must be sandbox, us or eu');
-    if (target === 'sandbox') {
-      if (!sandbox) throw new HttpProblem(400, 'this host runs without a sandbox: choose US or EU');
-      return { auth: { ...auth, region: 'us' }, options: { origin: sandbox.origin } };
-    }
-    return { auth: { ...auth, region: target }, options: {} };
-  }
+  let ownUrl = '';
+  const triggers = new TriggerHost({ registry, ...(sandbox ? { sandbox } : {}), baseUrl: () => ownUrl });
 
   async function execute(body: Record<string, unknown>) {
     const connector = stringField(body, 'connector');
     if (!known.has(connector)) throw new HttpProblem(404, `unknown connector "${connector}"`);
-    const routed = route(body, objectField(body, 'auth'));
+    const routed = routeCall(targetOf(body.target), objectField(body, 'auth'), sandbox);
     const events: RuntimeEvent[] = [];
     const started = performance.now();
     const envelope: Envelope = await registry.execute({
@@ -144,7 +97,7 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
   async function testAuth(body: Record<string, unknown>) {
     const connector = stringField(body, 'connector');
     if (!known.has(connector)) throw new HttpProblem(404, `unknown connector "${connector}"`);
-    const routed = route(body, objectField(body, 'auth'));
+    const routed = routeCall(targetOf(body.target), objectField(body, 'auth'), sandbox);
     const started = performance.now();
     const envelope = await registry.testAuth(connector, routed.auth, routed.options);
     return { envelope, host_ms: Math.round(performance.now() - started) };
@@ -160,6 +113,8 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
         { value: 'us', label: 'US production', production: true },
         { value: 'eu', label: 'EU production', production: true },
       ],
+      // Where trigger webhook URLs point unless the page gives another base (a tunnel).
+      webhook_base_url: ownUrl,
     };
   }
 
@@ -177,10 +132,50 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
     response.end(content);
   }
 
+  /**
+   * Customer.io's (or the sandbox's) request to a trigger's webhook URL: its bytes go to the
+   * runtime untouched, whatever their content type, since the signature covers them exactly.
+   */
+  async function webhook(id: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const rawBody = await readRawBody(request, triggers.maxBodyBytes);
+    const answer = await triggers.receive(id, request.headers, rawBody);
+    if (!answer) throw new HttpProblem(404, 'no such trigger (it was disabled, or this host restarted)');
+    // Past the cap the rest of the body was never read: close rather than drain it.
+    sendJson(response, answer.status, answer.body, rawBody.length > triggers.maxBodyBytes ? { connection: 'close' } : {});
+  }
+
+  async function triggerRoute(request: IncomingMessage, response: ServerResponse, id: string, isWebhook: boolean): Promise<void> {
+    if (isWebhook) {
+      if (request.method !== 'POST') throw new HttpProblem(405, 'the webhook takes POST');
+      return webhook(id, request, response);
+    }
+    switch (request.method) {
+      case 'GET': {
+        const view = triggers.get(id);
+        if (!view) throw new HttpProblem(404, 'no such trigger');
+        return sendJson(response, 200, view);
+      }
+      case 'DELETE': {
+        const started = performance.now();
+        const envelope = await triggers.disable(id);
+        if (!envelope) throw new HttpProblem(404, 'no such trigger');
+        return sendJson(response, 200, { envelope, host_ms: Math.round(performance.now() - started) });
+      }
+      default:
+        throw new HttpProblem(405, 'method not allowed');
+    }
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse, allowedHosts: Set<string> | undefined): Promise<void> {
-    // On loopback, answer only requests addressed to this server's own name, so another site cannot reach it by DNS rebinding.
-    if (allowedHosts && !allowedHosts.has(String(request.headers.host ?? ''))) throw new HttpProblem(421, 'unknown host');
     const { pathname } = new URL(request.url ?? '/', 'http://host.invalid');
+    const trigger = TRIGGER_PATH.exec(pathname);
+    const host = String(request.headers.host ?? '');
+    // On loopback, answer only requests addressed to this server's own name, so another site
+    // cannot reach it by DNS rebinding. A webhook may also be addressed to its URL's own host
+    // (a tunnel that keeps the public name); it takes only requests signed with its key.
+    const hostAllowed = !allowedHosts || allowedHosts.has(host) || (trigger?.[2] !== undefined && triggers.acceptsHost(trigger[1]!, host));
+    if (!hostAllowed) throw new HttpProblem(421, 'unknown host');
+    if (trigger) return triggerRoute(request, response, trigger[1]!, trigger[2] !== undefined);
     const route = `${request.method} ${pathname}`;
     switch (route) {
       case 'GET /host-api/config':
@@ -194,6 +189,10 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
         return sendJson(response, 200, await execute(await readJsonBody(request)));
       case 'POST /host-api/test-auth':
         return sendJson(response, 200, await testAuth(await readJsonBody(request)));
+      case 'GET /host-api/triggers':
+        return sendJson(response, 200, { triggers: triggers.list() });
+      case 'POST /host-api/triggers':
+        return sendJson(response, 200, await triggers.enable(await readJsonBody(request)));
       default:
         if (pathname.startsWith('/host-api/')) throw new HttpProblem(404, `no ${route}`);
         if (request.method !== 'GET' && request.method !== 'HEAD') throw new HttpProblem(405, 'method not allowed');
@@ -218,9 +217,12 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
       const shown = address.includes(':') ? `[${address}]` : address;
       const loopback = address === '::1' || address.startsWith('127.');
       if (loopback) allowedHosts = new Set([shown, 'localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`));
+      // Listening on every interface: webhook URLs still need an address to post to.
+      ownUrl = `http://${address === '0.0.0.0' || address === '::' ? '127.0.0.1' : shown}:${port}`;
       resolve({
         url: `http://${shown}:${port}`,
         server,
+        enabledTriggers: () => triggers.list(),
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

@@ -5,6 +5,7 @@ import { loadConnectors } from '../runtime/index.js';
 import { startSandbox } from '../sandbox/index.js';
 import { buildWeb, defaultWebOutDir, type WebBuildMode } from './build.js';
 import { createHostServer, type SandboxInfo } from './server.js';
+import type { TriggerView } from './triggers.js';
 
 export const DEFAULT_HOST_PORT = 4000;
 export const DEFAULT_SANDBOX_PORT = 4010;
@@ -31,6 +32,7 @@ export interface LocalHost {
   sandbox?: SandboxInfo;
   /** One line saying where everything is. */
   banner: string;
+  /** Stops both; a trigger still enabled stays registered, and is named on stderr so none is forgotten. */
   close(): Promise<void>;
 }
 
@@ -39,6 +41,13 @@ function portFrom(value: string | undefined, fallback: number): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`not a port number: ${value}`);
   return port;
+}
+
+/** Closing disables nothing: say which webhooks stay registered (and keep posting to a host that is gone). */
+function warnTriggersLeft(left: TriggerView[]): void {
+  if (left.length === 0) return;
+  const lines = left.map((t) => `  ${t.title} (${t.target === 'sandbox' ? 'sandbox' : `${t.target.toUpperCase()} workspace`}): reporting webhook ${String(t.state.webhook_id)} → ${t.webhook_url}\n`);
+  process.stderr.write(`host: ${left.length} trigger${left.length === 1 ? '' : 's'} still enabled; their webhooks stay registered (Disable them in the page first, or delete them in Customer.io):\n${lines.join('')}`);
 }
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
@@ -66,6 +75,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ...(sandbox ? { sandbox: { origin: sandbox.origin, credentials: sandbox.credentials } } : {}),
       banner,
       close: async () => {
+        // The sandbox's webhooks go with it, unless its state file keeps them.
+        warnTriggersLeft(server.enabledTriggers().filter((t) => t.target !== 'sandbox' || options.sandboxStateFile));
         await server.close();
         await sandbox?.close();
       },

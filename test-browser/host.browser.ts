@@ -1,7 +1,8 @@
 // Browser test of the reference host (npm run test:browser): headless Chromium from the system
 // drives the page as a person would. It renders the form of every operation of every connector
 // with no console error, runs a short workflow against the embedded sandbox through the forms,
-// and saves the README's screenshots. Ends with one line: `N passed, N failed`.
+// then a trigger (enabled, its events arriving live, an action per event, disabled), and saves
+// the README's screenshots. Ends with one line: `N passed, N failed`.
 //
 // Chromium: $CHROMIUM_PATH, else /usr/bin/chromium (Debian's `apt-get install chromium`). Without
 // one the test says it skipped and exits 0, except in CI (CI=true), where that is a failure.
@@ -147,7 +148,8 @@ async function renderEveryForm(page: Page, watch: ConsoleWatch, expected: string
   await page.waitForTimeout(500);
   process.stdout.write(`# forms: ${rendered} of ${listed.length} rendered with no console error and no unsupported field (${fields} fields, advanced shown) in ${seconds(sweepStart)}\n`);
 }
-async function workflow(page: Page, watch: ConsoleWatch): Promise<void> {
+/** The workflow through the forms; answers the person it identified (the trigger step mails them again). */
+async function workflow(page: Page, watch: ConsoleWatch): Promise<string> {
   const stamp = Date.now().toString(36);
   const person = `ada-${stamp}`;
   const email = `ada.${stamp}@example.com`;
@@ -266,6 +268,79 @@ async function workflow(page: Page, watch: ConsoleWatch): Promise<void> {
   check('choosing EU production shows the production warning, and no sandbox key is carried over', !!warning && /live EU API/.test(warning) && /EU production/.test(runLabel ?? '') && apiKey === '', `${warning} | ${runLabel} | key "${apiKey}"`);
   await page.selectOption('[data-testid=target]', 'sandbox');
   check('back on the sandbox the warning is gone', (await page.$('[data-testid=production-warning]')) === null);
+  return person;
+}
+
+/** The reporting webhooks registered in the sandbox, read through its App API. */
+async function sandboxWebhooks(host: LocalHost): Promise<string[]> {
+  const response = await fetch(`${host.sandbox!.origin}/v1/reporting_webhooks`, { headers: { authorization: `Bearer ${host.sandbox!.credentials.app_api_key}` } });
+  const body = (await response.json()) as { reporting_webhooks: { endpoint: string }[] };
+  return body.reporting_webhooks.map((webhook) => webhook.endpoint);
+}
+
+/** Clicks a button that adds a call to the debug panel (Enable, Disable) and waits for its answer. */
+async function clickAndRead(page: Page, selector: string): Promise<{ ok: boolean; status: string }> {
+  callCount += 1;
+  await page.click(selector);
+  const status = `.debug-panel[data-call-id="${callCount}"] [data-testid=debug-status]`;
+  await page.waitForSelector(`${status}[data-ok]`, { timeout: 20_000 });
+  return { ok: (await page.getAttribute(status, 'data-ok')) === 'true', status: (await page.textContent(status)) ?? '' };
+}
+
+/**
+ * A trigger through the page: watch_email_events for email_sent and email_delivered, with an
+ * action per event (track an event named after it, for the person it happened to); an email sent
+ * through the page; both events arrive verified and their actions run; Disable removes the webhook.
+ */
+async function triggerWorkflow(page: Page, watch: ConsoleWatch, host: LocalHost, person: string): Promise<void> {
+  const trigger = 'customer-io-trigger/watch_email_events';
+  watch.current = 'trigger: enable';
+  await selectOperation(page, trigger);
+  const signingKey = await page.inputValue('#auth_customer_io_trigger_signing_key');
+  check('the trigger\'s credentials form has the sandbox\'s signing key filled in', signingKey === host.sandbox!.credentials.webhook_signing_key);
+  await page.selectOption('#input_events', [{ label: 'Email sent' }, { label: 'Email delivered' }]);
+  await page.check('[data-testid=action-toggle]');
+  await page.selectOption('[data-testid=action-connector]', 'customer-io');
+  await page.selectOption('[data-testid=action-operation]', 'track_custom_event');
+  await page.fill('[data-testid=action-input]', '{ "identifier": "{{event.data.identifiers.id}}", "name": "{{event.object_type}}_{{event.metric}}" }');
+  const placeholders = await page.$$eval('.placeholders .placeholder', (items) => items.map((i) => i.textContent ?? ''));
+  check('the action\'s help lists the event\'s placeholders', placeholders.includes('{{event.data.identifiers.id}}') && placeholders.includes('{{event.data.recipient}}'), placeholders.slice(0, 8).join(' '));
+  const enabled = await clickAndRead(page, '[data-testid=enable-trigger]');
+  await page.waitForSelector('[data-testid=trigger-card]', { timeout: 10_000 });
+  const webhookUrl = (await page.textContent('[data-testid=webhook-url]')) ?? '';
+  check('Enable registers the webhook in the sandbox, pointing at this host', enabled.ok && webhookUrl.startsWith(`${host.url}/host-api/triggers/`) && (await sandboxWebhooks(host)).includes(webhookUrl), `${enabled.status} ${webhookUrl}`);
+
+  watch.current = 'trigger: send an email';
+  await selectOperation(page, 'customer-io-app/send_transactional_email');
+  await page.fill('#input_identifiers_id', person);
+  await page.selectOption('#input_content__oneof_select', { label: 'From a template' });
+  await chooseLookup(page, 'input_content_transactional_message_id', 'Order receipt');
+  const sent = await runAndRead(page);
+  check('send another transactional email to the person', sent.ok, describeFailure(sent));
+
+  watch.current = 'trigger: events arrive';
+  await selectOperation(page, trigger);
+  const arrived = async (name: string) =>
+    page
+      .waitForSelector(`[data-testid=trigger-request][data-verified=true] [data-testid=trigger-event][data-event-name=${name}][data-action=ok]`, { timeout: 15_000 })
+      .then(() => true, () => false);
+  const sentArrived = await arrived('email_sent');
+  const deliveredArrived = await arrived('email_delivered');
+  const rows = await page.$$eval('[data-testid=trigger-request]', (items) => items.map((i) => `${i.getAttribute('data-status')} ${i.getAttribute('data-verified')} ${i.textContent}`));
+  check('email_sent and email_delivered arrive verified, and the action runs for each', sentArrived && deliveredArrived && rows.length === 2 && rows.every((row) => row.startsWith('200 true')), rows.join(' | '));
+
+  await page.click('[data-testid=trigger-request] .request-details');
+  const shownEvent = await page.waitForSelector('.debug-panel[data-request-key] [data-testid=debug-trigger-event]', { timeout: 5_000 }).then((e) => e.getAttribute('data-event-name'), () => null);
+  check('a trigger request opens in the debug panel with its event and the action\'s envelope', shownEvent === 'email_delivered' || shownEvent === 'email_sent', String(shownEvent));
+  // The README's picture: the enabled trigger with its requests, one of them in the debug panel.
+  await page.$eval('[data-testid=trigger-card]', (card) => card.scrollIntoView({ block: 'end' }));
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SCREENSHOTS, 'trigger.png') });
+
+  watch.current = 'trigger: disable';
+  const disabled = await clickAndRead(page, '[data-testid=disable-trigger]');
+  const cardGone = await page.waitForSelector('[data-testid=trigger-card]', { state: 'detached', timeout: 5_000 }).then(() => true, () => false);
+  check('Disable removes the webhook from the sandbox and the trigger from the page', disabled.ok && cardGone && !(await sandboxWebhooks(host)).includes(webhookUrl), disabled.status);
 }
 
 async function main(): Promise<number> {
@@ -315,7 +390,8 @@ async function main(): Promise<number> {
     await renderEveryForm(page, watch, expected);
     const beforeWorkflow = watch.problems.length;
     try {
-      await workflow(page, watch);
+      const person = await workflow(page, watch);
+      await triggerWorkflow(page, watch, host, person);
     } catch (error) {
       check(`workflow step "${watch.current}"`, false, (error as Error).message.split('\n').slice(0, 3).join(' '));
       await page.screenshot({ path: join(tmpdir(), 'cio-host-failure.png') }).catch(() => undefined);
@@ -330,7 +406,7 @@ async function main(): Promise<number> {
     await host?.close().catch(() => undefined);
     rmSync(webOutDir, { recursive: true, force: true });
   }
-  process.stdout.write(`# screenshots: ${join(SCREENSHOTS, 'operation-list.png')}, ${join(SCREENSHOTS, 'filled-form.png')}\n# took ${seconds(started)}\n`);
+  process.stdout.write(`# screenshots: ${['operation-list.png', 'filled-form.png', 'trigger.png'].map((file) => join(SCREENSHOTS, file)).join(', ')}\n# took ${seconds(started)}\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }

@@ -58,10 +58,18 @@ describe('reference host API', () => {
     expect(app.operations.find((o: { name: string }) => o.name === 'list_segment_members')).toMatchObject({ hidden: false, group: 'Segments' });
   });
 
+  it('lists the trigger connector\'s triggers by kind, grouped by resource like other operations', async () => {
+    const { json } = await call('GET', '/host-api/connectors');
+    const trigger = json.find((c: { name: string }) => c.name === 'customer-io-trigger');
+    expect(trigger.operations.find((o: { name: string }) => o.name === 'watch_email_events')).toMatchObject({ kind: 'trigger', hidden: false, group: 'Email events' });
+    expect(trigger.operations.find((o: { name: string }) => o.name === 'list_reporting_webhooks')).toMatchObject({ kind: 'action' });
+  });
+
   it('tells the page about the sandbox and the targets', async () => {
     const { json } = await call('GET', '/host-api/config');
     expect(json.sandbox).toEqual(SANDBOX);
     expect(json.targets.map((t: { value: string }) => t.value)).toEqual(['sandbox', 'us', 'eu']);
+    expect(json.webhook_base_url).toBe(host.url);
   });
 
   it('sends sandbox calls to the sandbox origin as region US', async () => {
@@ -102,5 +110,43 @@ describe('reference host API', () => {
     expect((await call('GET', '/')).text).toContain('<title>host</title>');
     expect((await call('GET', '/..%2f..%2fetc%2fpasswd')).status).toBe(404);
     expect((await call('GET', '/missing.js')).status).toBe(404);
+  });
+});
+
+// The trigger API's refusals; enabling, the webhook and actions run against the sandbox in
+// trigger-e2e.test.ts.
+describe('reference host API: triggers', () => {
+  const enable = { connector: 'customer-io-trigger', operation: 'watch_email_events', auth: { api_key: 'app-key-test', signing_key: 'signing-key-test' }, input: { events: ['email_bounced'] }, target: 'sandbox' };
+
+  it('lists none to begin with', async () => {
+    expect((await call('GET', '/host-api/triggers')).json).toEqual({ triggers: [] });
+  });
+
+  it('enables only from a JSON request, as execute', async () => {
+    expect((await call('POST', '/host-api/triggers', JSON.stringify(enable), { 'content-type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('answers a webhook that cannot be registered with the failure envelope, and keeps nothing', async () => {
+    // Nothing listens on the sandbox origin of this suite.
+    const { status, json, text } = await call('POST', '/host-api/triggers', enable);
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ ok: false, error: { code: expect.any(String), message: expect.any(String) } });
+    expect(text).not.toContain('app-key-test');
+    expect(text).not.toContain('signing-key-test');
+    expect((await call('GET', '/host-api/triggers')).json).toEqual({ triggers: [] });
+  });
+
+  it('refuses an action that is not a connector\'s step before registering anything', async () => {
+    const { json } = await call('POST', '/host-api/triggers', { ...enable, action: { connector: 'customer-io-app', operation: 'list_segments_ddl', input: {}, auth: {} } });
+    expect(json).toMatchObject({ ok: false, error: { code: 'user_input_error', message: expect.stringMatching(/dropdown helper/) } });
+    expect((await call('POST', '/host-api/triggers', { ...enable, action: { connector: 'nope', operation: 'x', input: {}, auth: {} } })).status).toBe(404);
+  });
+
+  it('knows no trigger it did not enable: 404 for its log, Disable and webhook, whatever the content type', async () => {
+    expect((await call('GET', '/host-api/triggers/unknown-id')).status).toBe(404);
+    expect((await call('DELETE', '/host-api/triggers/unknown-id')).status).toBe(404);
+    expect((await call('POST', '/host-api/triggers/unknown-id/webhook', 'x', { 'content-type': 'text/plain' })).status).toBe(404);
+    expect((await call('GET', '/host-api/triggers/unknown-id/webhook')).status).toBe(405);
+    expect((await call('GET', '/host-api/triggers/not%20an%20id')).status).toBe(404);
   });
 });

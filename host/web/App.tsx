@@ -3,12 +3,14 @@
 // host server that serves this page.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as api from './api.js';
-import type { ConnectorInfo, HostConfig, Target } from './api.js';
-import { DebugPanel, type CallRecord } from './DebugPanel.js';
+import type { ConnectorInfo, ExecuteAnswer, HostConfig, Target } from './api.js';
+import { DebugPanel, type CallRecord, type DebugSelection } from './DebugPanel.js';
 import type { Choice, FormContext } from './fields.js';
 import { OperationList, type Selection } from './OperationList.js';
 import { CredentialsForm, InputForm } from './OperationPanel.js';
 import { credentialsComplete, pruneEmpty, redactSecrets, type LookupHint } from './schema-form.js';
+import { newTriggerDraft, TriggerPanel, type ActionCall, type TriggerDraft } from './TriggerPanel.js';
+import { useTriggers } from './useTriggers.js';
 
 type Values = Record<string, unknown>;
 
@@ -43,9 +45,14 @@ export function App() {
   const [inputs, setInputs] = useState<Record<string, Values>>({});
   const [showAdvanced, setShowAdvanced] = useState(false);
   const [calls, setCalls] = useState<CallRecord[]>([]);
-  const [shownCall, setShownCall] = useState<number | null>(null);
+  const [shown, setShown] = useState<DebugSelection | null>(null);
+  const [triggerDrafts, setTriggerDrafts] = useState<Record<string, TriggerDraft>>({});
+  const [enabling, setEnabling] = useState<string | null>(null);
+  const [enableErrors, setEnableErrors] = useState<Record<string, string | null>>({});
+  const [disabling, setDisabling] = useState<string[]>([]);
   const nextId = useRef(1);
   const choiceCache = useRef(new Map<string, Promise<Choice[]>>());
+  const { triggers: enabledTriggers, requests: triggerRequests, added: triggerAdded, removed: triggerRemoved } = useTriggers();
 
   useEffect(() => {
     Promise.all([api.fetchConfig(), api.fetchConnectors()]).then(
@@ -71,6 +78,10 @@ export function App() {
     [auths, config, target],
   );
   const auth = useMemo(() => (connector ? authFor(connector.name) : {}), [authFor, connector]);
+  const setAuthOf = useCallback(
+    (name: string, values: Values) => setAuths((all) => ({ ...all, [`${target}:${name}`]: { ...values, region: regionOf(target) } })),
+    [target],
+  );
   const authReady = connector ? credentialsComplete(connector.auth_schema, auth) : false;
   const authKey = JSON.stringify([target, connector?.name, auth]);
 
@@ -101,42 +112,113 @@ export function App() {
     [connector, authReady, authKey, loadChoices],
   );
 
+  /** Adds a call to the debug panel, shows it, and fills in its answer when it comes. */
+  const record = useCallback(async (call: Omit<CallRecord, 'id' | 'startedAt' | 'pending'>, send: () => Promise<ExecuteAnswer>): Promise<ExecuteAnswer | undefined> => {
+    const id = nextId.current++;
+    setCalls((list) => [{ ...call, id, startedAt: new Date(), pending: true }, ...list].slice(0, 50));
+    setShown({ kind: 'call', id });
+    const update = (patch: Partial<CallRecord>) => setCalls((list) => list.map((c) => (c.id === id ? { ...c, ...patch, pending: false } : c)));
+    try {
+      const answer = await send();
+      update({ answer });
+      return answer;
+    } catch (error) {
+      update({ hostError: (error as Error).message });
+      return undefined;
+    }
+  }, []);
+
   const run = useCallback(
     async (formData: Values, dryRun: boolean) => {
       if (!connector || !operation) return;
-      const id = nextId.current++;
       const input = pruneEmpty(operation.input_schema, formData) as Values;
-      const record: CallRecord = {
-        id,
-        connector: connector.name,
-        operation: operation.name,
-        title: operation.title,
-        target,
-        dryRun,
-        sent: { auth: redactSecrets(connector.auth_schema, auth), input },
-        startedAt: new Date(),
-        pending: true,
-      };
-      setCalls((list) => [record, ...list].slice(0, 50));
-      setShownCall(id);
-      const update = (patch: Partial<CallRecord>) => setCalls((list) => list.map((call) => (call.id === id ? { ...call, ...patch, pending: false } : call)));
-      try {
-        update({ answer: await api.execute({ connector: connector.name, operation: operation.name, auth, input, target, dryRun }) });
-        // A real call may have added or removed what the dropdowns list: fetch them afresh next time.
-        if (!dryRun) choiceCache.current.clear();
-      } catch (error) {
-        update({ hostError: (error as Error).message });
-      }
+      await record(
+        { connector: connector.name, operation: operation.name, title: operation.title, target, dryRun, sent: { auth: redactSecrets(connector.auth_schema, auth), input } },
+        () => api.execute({ connector: connector.name, operation: operation.name, auth, input, target, dryRun }),
+      );
+      // A real call may have added or removed what the dropdowns list: fetch them afresh next time.
+      if (!dryRun) choiceCache.current.clear();
     },
-    [auth, connector, operation, target],
+    [auth, connector, operation, record, target],
+  );
+
+  const enableTrigger = useCallback(
+    async (formData: Values, action: ActionCall | undefined, webhookBase: string | undefined) => {
+      if (!connector || !operation || !connectors) return;
+      const key = `${connector.name}/${operation.name}`;
+      const input = pruneEmpty(operation.input_schema, formData) as Values;
+      const actionConnector = connectors.find((c) => c.name === action?.connector);
+      const actionAuth = action ? authFor(action.connector) : {};
+      setEnabling(key);
+      setEnableErrors((all) => ({ ...all, [key]: null }));
+      let problem: string | null = null;
+      await record(
+        {
+          connector: connector.name,
+          operation: operation.name,
+          title: `Enable ${operation.title}`,
+          target,
+          dryRun: false,
+          sent: {
+            auth: redactSecrets(connector.auth_schema, auth),
+            input,
+            ...(action && actionConnector ? { action: { ...action, auth: redactSecrets(actionConnector.auth_schema, actionAuth) } } : {}),
+            ...(webhookBase ? { webhook_base_url: webhookBase } : {}),
+          },
+        },
+        async () => {
+          const started = performance.now();
+          const answer = await api
+            .enableTrigger({
+              connector: connector.name,
+              operation: operation.name,
+              auth,
+              input,
+              target,
+              ...(action ? { action: { ...action, auth: actionAuth } } : {}),
+              ...(webhookBase ? { webhook_base_url: webhookBase } : {}),
+            })
+            .catch((error: Error) => {
+              // The host refused the request itself (a webhook base URL that is no URL…).
+              problem = error.message;
+              throw error;
+            });
+          const host_ms = Math.round(performance.now() - started);
+          if (!answer.ok) {
+            problem = answer.error.message;
+            return { envelope: answer, host_ms };
+          }
+          triggerAdded(answer.trigger);
+          return { envelope: { ok: true, output: { id: answer.id, webhook_url: answer.webhook_url, state: answer.state } }, host_ms };
+        },
+      );
+      setEnableErrors((all) => ({ ...all, [key]: problem }));
+      setEnabling(null);
+    },
+    [auth, authFor, connector, connectors, operation, record, target, triggerAdded],
+  );
+
+  const disableTrigger = useCallback(
+    async (id: string) => {
+      const trigger = enabledTriggers.find((t) => t.id === id);
+      if (!trigger) return;
+      setDisabling((list) => [...list, id]);
+      const answer = await record(
+        { connector: trigger.connector, operation: trigger.operation, title: `Disable ${trigger.title}`, target: trigger.target, dryRun: false, sent: { auth: trigger.auth, input: { id } } },
+        () => api.disableTrigger(id),
+      );
+      if (answer?.envelope.ok) triggerRemoved(id);
+      setDisabling((list) => list.filter((other) => other !== id));
+    },
+    [enabledTriggers, record, triggerRemoved],
   );
 
   if (loadError) return <p className="load-error">The host could not load the connectors: {loadError}</p>;
   if (!config || !connectors) return <p className="loading">Loading the connectors…</p>;
 
-  const shown = calls.find((call) => call.id === shownCall) ?? calls[0];
   const running = calls.some((call) => call.pending && call.connector === selected?.connector && call.operation === selected?.operation);
   const inputKey = selected ? `${selected.connector}/${selected.operation}` : '';
+  const draft = operation?.kind === 'trigger' ? (triggerDrafts[inputKey] ?? newTriggerDraft(connectors)) : undefined;
 
   return (
     <div className={production ? 'app production' : 'app'}>
@@ -170,9 +252,13 @@ export function App() {
                 </p>
                 <h2 data-testid="operation-title">{operation.title}</h2>
                 <p className="http">
-                  <code>
-                    {operation.http.method} {operation.http.path}
-                  </code>{' '}
+                  {operation.kind === 'trigger' ? (
+                    <code className="kind-trigger">trigger · reporting webhook</code>
+                  ) : (
+                    <code>
+                      {operation.http.method} {operation.http.path}
+                    </code>
+                  )}{' '}
                   <code className="op-name">{operation.name}</code>
                 </p>
                 <p className="description">{operation.description}</p>
@@ -181,22 +267,51 @@ export function App() {
                 connector={connector}
                 target={target}
                 auth={auth}
-                onChange={(values) => setAuths((all) => ({ ...all, [`${target}:${connector.name}`]: { ...values, region: regionOf(target) } }))}
+                onChange={(values) => setAuthOf(connector.name, values)}
                 onTest={() => api.testAuth({ connector: connector.name, auth, target })}
               />
-              <InputForm
-                connector={connector}
-                operation={operation}
-                target={target}
-                production={production}
-                input={inputs[inputKey] ?? {}}
-                onChange={(values) => setInputs((all) => ({ ...all, [inputKey]: values }))}
-                showAdvanced={showAdvanced}
-                onToggleAdvanced={setShowAdvanced}
-                context={context}
-                running={running}
-                onRun={run}
-              />
+              {operation.kind === 'trigger' ? (
+                <TriggerPanel
+                  key={inputKey}
+                  connector={connector}
+                  operation={operation}
+                  connectors={connectors}
+                  config={config}
+                  target={target}
+                  production={production}
+                  input={inputs[inputKey] ?? {}}
+                  onInputChange={(values) => setInputs((all) => ({ ...all, [inputKey]: values }))}
+                  showAdvanced={showAdvanced}
+                  onToggleAdvanced={setShowAdvanced}
+                  context={context}
+                  draft={draft!}
+                  onDraftChange={(next) => setTriggerDrafts((all) => ({ ...all, [inputKey]: next }))}
+                  actionAuth={draft?.action.on ? authFor(draft.action.connector) : {}}
+                  onActionAuthChange={(values) => draft && setAuthOf(draft.action.connector, values)}
+                  onTestActionAuth={() => api.testAuth({ connector: draft!.action.connector, auth: authFor(draft!.action.connector), target })}
+                  enabled={enabledTriggers.filter((t) => t.connector === connector.name && t.operation === operation.name)}
+                  enabling={enabling === inputKey}
+                  enableError={enableErrors[inputKey] ?? null}
+                  disabling={disabling}
+                  onEnable={enableTrigger}
+                  onDisable={disableTrigger}
+                  onShowRequest={(key) => setShown({ kind: 'request', key })}
+                />
+              ) : (
+                <InputForm
+                  connector={connector}
+                  operation={operation}
+                  target={target}
+                  production={production}
+                  input={inputs[inputKey] ?? {}}
+                  onChange={(values) => setInputs((all) => ({ ...all, [inputKey]: values }))}
+                  showAdvanced={showAdvanced}
+                  onToggleAdvanced={setShowAdvanced}
+                  context={context}
+                  running={running}
+                  onRun={run}
+                />
+              )}
             </>
           ) : (
             <div className="welcome">
@@ -205,10 +320,11 @@ export function App() {
                 Pick an operation on the left: its credentials and input forms are drawn from the connector's schemas. Run it against the{' '}
                 {config.sandbox ? 'local sandbox (the default target)' : 'chosen region'}, or dry-run it to see the request without sending it.
               </p>
+              <p>Triggers (Customer.io - Triggers) are enabled rather than run: the events Customer.io reports arrive here as they happen, and can run an action each.</p>
             </div>
           )}
         </div>
-        <DebugPanel calls={calls} shown={shown} onShow={setShownCall} />
+        <DebugPanel calls={calls} requests={triggerRequests} selection={shown} onSelect={setShown} />
       </main>
     </div>
   );

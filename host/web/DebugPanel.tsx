@@ -1,6 +1,9 @@
 // The debug panel: one call's envelope taken apart (request as sent, status, attempts, timing,
-// output or error), the whole envelope below, and the calls made so far.
+// output or error), the whole envelope below, and the calls made so far; a request that reached
+// a trigger's webhook is shown the same way, and listed among the calls.
 import type { Envelope, ExecuteAnswer, ShownRequest, Target } from './api.js';
+import { TriggerRequestDebug } from './TriggerRequestDebug.js';
+import type { TriggerRequestRecord } from './useTriggers.js';
 
 export interface CallRecord {
   id: number;
@@ -10,7 +13,7 @@ export interface CallRecord {
   target: Target;
   dryRun: boolean;
   /** What the page sent to the host, secrets redacted. */
-  sent: { auth: Record<string, unknown>; input: Record<string, unknown> };
+  sent: { auth: Record<string, unknown>; input: Record<string, unknown>; [more: string]: unknown };
   startedAt: Date;
   pending: boolean;
   answer?: ExecuteAnswer;
@@ -67,35 +70,106 @@ function Summary(props: { call: CallRecord }) {
   );
 }
 
-export function DebugPanel(props: { calls: CallRecord[]; shown: CallRecord | undefined; onShow(id: number): void }) {
-  const { calls, shown, onShow } = props;
+export type DebugSelection = { kind: 'call'; id: number } | { kind: 'request'; key: string };
+
+function targetBadge(target: Target) {
+  return <span className={`target-badge target-${target}`}>{target === 'sandbox' ? 'sandbox' : `${target.toUpperCase()} production`}</span>;
+}
+
+function requestLabel(record: TriggerRequestRecord): string {
+  const { entry } = record;
+  const names = entry.events.map((e) => e.name);
+  const what = !entry.verification.verified
+    ? `refused (${entry.verification.reason ?? entry.status})`
+    : names.length > 0
+      ? names.join(', ')
+      : entry.left_out.length > 0
+        ? 'left out'
+        : String(entry.status);
+  return `⇠ ${record.title}: ${what}`;
+}
+
+function callLabel(call: CallRecord): string {
+  const outcome = call.pending ? '…' : call.hostError ? 'host error' : call.answer!.envelope.ok ? 'ok' : call.answer!.envelope.error.code;
+  return `${call.title}${call.dryRun ? ' (dry run)' : ''}: ${outcome}`;
+}
+
+/** Calls and trigger requests, newest first. */
+function history(calls: CallRecord[], requests: TriggerRequestRecord[]) {
+  const items = [
+    ...calls.map((call) => ({ at: call.startedAt.getTime(), selection: { kind: 'call', id: call.id } as DebugSelection, label: callLabel(call), key: `call:${call.id}` })),
+    ...requests.map((record) => ({ at: Date.parse(record.entry.received_at), selection: { kind: 'request', key: record.key } as DebugSelection, label: requestLabel(record), key: `request:${record.key}` })),
+  ];
+  return items.sort((a, b) => b.at - a.at);
+}
+
+function same(a: DebugSelection | undefined, b: DebugSelection): boolean {
+  return !!a && a.kind === b.kind && (a.kind === 'call' ? a.id === (b as { id: number }).id : a.key === (b as { key: string }).key);
+}
+
+function History(props: { calls: CallRecord[]; requests: TriggerRequestRecord[]; shown: DebugSelection | undefined; onSelect(selection: DebugSelection): void }) {
+  const items = history(props.calls, props.requests);
+  if (items.length === 0 || (items.length === 1 && same(props.shown, items[0]!.selection))) return null;
+  return (
+    <section>
+      <h3>{props.requests.length > 0 ? 'Calls and trigger requests' : 'Calls'}</h3>
+      <ol className="history" reversed>
+        {items.map((item) => (
+          <li key={item.key} className={item.selection.kind === 'request' ? 'history-request' : undefined}>
+            <button type="button" className={same(props.shown, item.selection) ? 'link active' : 'link'} onClick={() => props.onSelect(item.selection)}>
+              {item.label}
+            </button>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function DebugPanel(props: { calls: CallRecord[]; requests: TriggerRequestRecord[]; selection: DebugSelection | null; onSelect(selection: DebugSelection): void }) {
+  const { calls, requests, selection, onSelect } = props;
+  const request = selection?.kind === 'request' ? requests.find((record) => record.key === selection.key) : undefined;
+  if (request) {
+    return (
+      <aside className="debug-panel" aria-label="Debug" data-request-key={request.key}>
+        <h2>
+          Debug <span className="call-title">trigger request to {request.title}</span>
+          {targetBadge(request.target)}
+        </h2>
+        <TriggerRequestDebug record={request} />
+        <History calls={calls} requests={requests} shown={{ kind: 'request', key: request.key }} onSelect={onSelect} />
+      </aside>
+    );
+  }
+  const shown = (selection?.kind === 'call' ? calls.find((call) => call.id === selection.id) : undefined) ?? calls[0];
   if (!shown) {
     return (
       <aside className="debug-panel" aria-label="Debug">
         <h2>Debug</h2>
-        <p className="hint">Run or dry-run an operation: its envelope shows here, with the request as sent (credentials redacted).</p>
+        <p className="hint">Run or dry-run an operation: its envelope shows here, with the request as sent (credentials redacted). Requests that reach an enabled trigger are listed here too.</p>
+        <History calls={calls} requests={requests} shown={undefined} onSelect={onSelect} />
       </aside>
     );
   }
   const envelope = shown.answer?.envelope;
-  const request = envelope ? shownRequest(envelope) : undefined;
+  const shownRequestOf = envelope ? shownRequest(envelope) : undefined;
   const attempts = shown.answer?.events ?? [];
   return (
     <aside className="debug-panel" aria-label="Debug" data-call={`${shown.connector}/${shown.operation}`} data-call-id={shown.id}>
       <h2>
         Debug <span className="call-title">{shown.title}</span>
-        <span className={`target-badge target-${shown.target}`}>{shown.target === 'sandbox' ? 'sandbox' : `${shown.target.toUpperCase()} production`}</span>
+        {targetBadge(shown.target)}
       </h2>
       <Summary call={shown} />
-      {request && (
+      {shownRequestOf && (
         <section>
           <h3>Request as sent</h3>
           <p className="request-line" data-testid="debug-request-line">
             <code>
-              {request.method} {request.url}
+              {shownRequestOf.method} {shownRequestOf.url}
             </code>
           </p>
-          <Json value={request} testId="debug-request" />
+          <Json value={shownRequestOf} testId="debug-request" />
         </section>
       )}
       {envelope && envelope.ok && 'output' in envelope && (
@@ -136,21 +210,7 @@ export function DebugPanel(props: { calls: CallRecord[]; shown: CallRecord | und
           <Json value={envelope} testId="debug-envelope" />
         </details>
       )}
-      {calls.length > 1 && (
-        <section>
-          <h3>Calls</h3>
-          <ol className="history" reversed>
-            {calls.map((call) => (
-              <li key={call.id}>
-                <button type="button" className={call.id === shown.id ? 'link active' : 'link'} onClick={() => onShow(call.id)}>
-                  {call.title}
-                  {call.dryRun ? ' (dry run)' : ''}: {call.pending ? '…' : call.hostError ? 'host error' : call.answer!.envelope.ok ? 'ok' : call.answer!.envelope.error.code}
-                </button>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      <History calls={calls} requests={requests} shown={{ kind: 'call', id: shown.id }} onSelect={onSelect} />
     </aside>
   );
 }

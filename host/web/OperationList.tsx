@@ -58,7 +58,10 @@ export function OperationList(props: {
                           onClick={() => onSelect({ connector: connector.name, operation: operation.name })}
                         >
                           <span className="op-title">{operation.title}</span>
-                          <span className="op-name">{operation.name}</span>
+                          <span className="op-name">
+                            {operation.name}
+                            {operation.kind === 'trigger' && <span className="op-kind">trigger</span>}
+                          </span>
                         </button>
                       </li>
                     );

@@ -16,22 +16,25 @@ export function CredentialsForm(props: {
   auth: Record<string, unknown>;
   onChange(auth: Record<string, unknown>): void;
   onTest(): Promise<ExecuteAnswer>;
+  /** Heading and id prefix when a second credentials form shares the page (a trigger's action). */
+  title?: string;
+  idPrefix?: string;
 }) {
-  const { connector, target, auth, onChange, onTest } = props;
+  const { connector, target, auth, onChange, onTest, title = 'Credentials', idPrefix = `auth_${connector.name.replace(/-/g, '_')}` } = props;
   // The target decides the region (the sandbox answers as US), so the region field is not shown.
   const uiSchema = useMemo(() => prepareForm(connector.auth_schema, { hiddenKeys: ['region'] }).uiSchema, [connector]);
   const [testing, setTesting] = useState<'idle' | 'running' | { ok: boolean; message: string }>('idle');
   return (
-    <section className="credentials" aria-label="Credentials" data-testid="auth-form">
+    <section className="credentials" aria-label={title} data-testid={props.idPrefix ? `${props.idPrefix}-form` : 'auth-form'}>
       <h3>
-        Credentials{' '}
+        {title}{' '}
         <span className="hint">
           {target === 'sandbox' ? 'sandbox credentials filled in' : `region ${target.toUpperCase()}; kept in this page only`}
         </span>
       </h3>
       <Form
         key={`${connector.name}:${target}`}
-        idPrefix={`auth_${connector.name.replace(/-/g, '_')}`}
+        idPrefix={idPrefix}
         schema={connector.auth_schema as RJSFSchema}
         uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
         formData={auth}
@@ -87,8 +90,13 @@ export function InputForm(props: {
   context: FormContext;
   running: boolean;
   onRun(input: Record<string, unknown>, dryRun: boolean): void;
+  /**
+   * A trigger's form: no buttons of its own; the panel's Enable button, further down (after the
+   * action, which has a form of its own), submits it through `formId`.
+   */
+  formId?: string;
 }) {
-  const { connector, operation, target, production, input, onChange, showAdvanced, onToggleAdvanced, context, running, onRun } = props;
+  const { connector, operation, target, production, input, onChange, showAdvanced, onToggleAdvanced, context, running, onRun, formId } = props;
   const prepared = useMemo(() => prepareForm(operation.input_schema, { showAdvanced }), [operation, showAdvanced]);
   const dryRun = useRef(false);
   const fieldCount = Object.keys((operation.input_schema.properties as object | undefined) ?? {}).length;
@@ -106,6 +114,7 @@ export function InputForm(props: {
       {fieldCount === 0 && <p className="hint">This operation takes no input.</p>}
       <Form
         key={`${connector.name}/${operation.name}`}
+        {...(formId ? { id: formId } : {})}
         idPrefix="input"
         schema={operation.input_schema as RJSFSchema}
         uiSchema={{ ...prepared.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
@@ -125,14 +134,16 @@ export function InputForm(props: {
         autoComplete="off"
         experimental_defaultFormStateBehavior={DEFAULTS_BEHAVIOUR}
       >
-        <div className="form-actions run-actions">
-          <button type="submit" className={production ? 'btn btn-run production' : 'btn btn-run'} disabled={running} onClick={() => (dryRun.current = false)} data-testid="run">
-            {running ? 'Running…' : production ? `Run on ${target.toUpperCase()} production` : 'Run'}
-          </button>
-          <button type="submit" className="btn" disabled={running} onClick={() => (dryRun.current = true)} data-testid="dry-run">
-            Dry run
-          </button>
-        </div>
+        {formId ? null : (
+          <div className="form-actions run-actions">
+            <button type="submit" className={production ? 'btn btn-run production' : 'btn btn-run'} disabled={running} onClick={() => (dryRun.current = false)} data-testid="run">
+              {running ? 'Running…' : production ? `Run on ${target.toUpperCase()} production` : 'Run'}
+            </button>
+            <button type="submit" className="btn" disabled={running} onClick={() => (dryRun.current = true)} data-testid="dry-run">
+              Dry run
+            </button>
+          </div>
+        )}
       </Form>
     </section>
   );

@@ -9,6 +9,8 @@ export interface OperationInfo {
   description: string;
   hidden: boolean;
   group: string;
+  /** `trigger`: enabled (a webhook), never run; `ddl`: a dropdown helper; `action`: run as a step. */
+  kind: 'action' | 'ddl' | 'trigger';
   http: { method: string; path: string };
   input_schema: JsonSchema;
   output_schema: JsonSchema;
@@ -30,6 +32,8 @@ export interface HostConfig {
   /** The sandbox's credentials as each connector's auth form takes them. */
   sandbox_auth: Record<string, Record<string, unknown>> | null;
   targets: { value: Target; label: string; production: boolean }[];
+  /** This host's own URL: where trigger webhook URLs point unless the page gives another base. */
+  webhook_base_url: string;
 }
 
 export interface ShownRequest {
@@ -40,7 +44,8 @@ export interface ShownRequest {
 }
 
 export type Envelope =
-  | { ok: true; output: unknown; meta: { request: ShownRequest; status_code: number; attempts: number; duration_ms: number; pages?: number; waited_ms?: number } }
+  // A trigger's enable answer is shown as an envelope too: its output, and no request of its own.
+  | { ok: true; output: unknown; meta?: { request: ShownRequest; status_code: number; attempts: number; duration_ms: number; pages?: number; waited_ms?: number } }
   | { ok: true; request: ShownRequest }
   | {
       ok: false;
@@ -98,4 +103,77 @@ export function execute(call: CallRequest): Promise<ExecuteAnswer> {
 
 export function testAuth(call: { connector: string; auth: Record<string, unknown>; target: Target }): Promise<ExecuteAnswer> {
   return post('/host-api/test-auth', call);
+}
+
+// --- Triggers -------------------------------------------------------------------------------
+
+export interface ReportingEvent {
+  event_id: string;
+  object_type: string;
+  metric: string;
+  timestamp: number;
+  data: Record<string, unknown>;
+}
+
+export interface ActionRun {
+  status: 'pending' | 'done';
+  input?: Record<string, unknown>;
+  envelope?: Envelope;
+  events?: RuntimeEvent[];
+  host_ms?: number;
+}
+
+export interface TriggerRequestEntry {
+  seq: number;
+  received_at: string;
+  status: number;
+  response: Record<string, unknown>;
+  verification: { verified: boolean; reason?: string };
+  headers: Record<string, string>;
+  body_bytes: number;
+  events: { event_id: string; name: string; event: ReportingEvent; action?: ActionRun }[];
+  left_out: { event_id: string; reason: string }[];
+}
+
+export interface TriggerView {
+  id: string;
+  connector: string;
+  operation: string;
+  title: string;
+  target: Target;
+  webhook_url: string;
+  created_at: string;
+  state: { webhook_id: string | number; endpoint: string; events: string[]; created_at: string };
+  input: Record<string, unknown>;
+  auth: Record<string, unknown>;
+  action: { connector: string; operation: string; title: string; input: Record<string, unknown>; auth: Record<string, unknown> } | null;
+  requests_received: number;
+  actions_pending: number;
+  requests: TriggerRequestEntry[];
+}
+
+export interface EnableRequest {
+  connector: string;
+  operation: string;
+  auth: Record<string, unknown>;
+  input: Record<string, unknown>;
+  target: Target;
+  action?: { connector: string; operation: string; input: Record<string, unknown>; auth: Record<string, unknown> };
+  webhook_base_url?: string;
+}
+
+export type EnableAnswer =
+  | { ok: true; id: string; webhook_url: string; state: TriggerView['state']; trigger: TriggerView }
+  | { ok: false; error: Extract<Envelope, { ok: false }>['error'] };
+
+export function enableTrigger(call: EnableRequest): Promise<EnableAnswer> {
+  return post('/host-api/triggers', call);
+}
+
+export async function fetchTriggers(): Promise<TriggerView[]> {
+  return (await json<{ triggers: TriggerView[] }>(await fetch('/host-api/triggers'))).triggers;
+}
+
+export async function disableTrigger(id: string): Promise<ExecuteAnswer> {
+  return json(await fetch(`/host-api/triggers/${encodeURIComponent(id)}`, { method: 'DELETE' }));
 }

@@ -1,13 +1,13 @@
 // Client-side rate limiting: the local sliding window, the per-credentials/per-group buckets,
 // visible waiting (meta.waited_ms, events), and the shared Bottleneck limiter over a real Redis.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
 import { LocalRateLimiter, bucketFor, type RateBucket } from '../runtime/send/rate-limit.js';
 import { BottleneckRateLimiter } from '../runtime/send/rate-limit-bottleneck.js';
 import { loadManifest, type LoadedConnector } from '../runtime/loader.js';
 import { Registry, type RuntimeEvent } from '../runtime/index.js';
 import { APP_AUTH, TRACK_AUTH } from './helpers.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
+import { REDIS_URL, redisAvailable } from './redis.js';
 
 /** The most starts seen in any window of `perMs` (with a little slack for timer jitter). */
 function busiestWindow(times: number[], perMs: number, slackMs = 15): number {
@@ -92,19 +92,6 @@ describe('a registry with rate limiting', () => {
   });
 });
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 describe('BottleneckRateLimiter over Redis (two workers, one budget)', () => {
   let available = false;

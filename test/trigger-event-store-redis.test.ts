@@ -1,24 +1,11 @@
 // Many workers behind one webhook URL: two registries sharing a RedisEventStore hand each event
 // over exactly once, whichever of them gets Customer.io's request or its retry.
 import { describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
 import { loadConnectors } from '../runtime/index.js';
 import { RedisEventStore } from '../runtime/triggers/redis-event-store.js';
 import { signatureOf } from '../runtime/triggers/signature.js';
+import { REDIS_URL, redisAvailable } from './redis.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 describe('RedisEventStore shared by two workers', () => {
   it('hands each event over once across both, first come first served', async () => {

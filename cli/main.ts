@@ -141,7 +141,7 @@ function portOption(value: string | undefined, name: string, fallback: number): 
   return port;
 }
 
-/** `cio-connectors host`: builds the page, starts the sandbox and the reference host, runs until SIGINT or SIGTERM. */
+/** `cio-connectors host`: serves the built page, starts the sandbox and the reference host, runs until SIGINT or SIGTERM. */
 async function runHostCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,

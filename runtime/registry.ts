@@ -11,6 +11,7 @@ import { describeOperation, type OperationDescription } from './describe-operati
 import { executeOperation } from './execute.js';
 import { validatorFor } from './input/validation.js';
 import { loadManifest } from './loader.js';
+import { usePackageRoot } from './package-root.js';
 import { regionTable } from './regions.js';
 import { createHttpClient } from './send/dispatch.js';
 import { LocalRateLimiter, type RateLimiter } from './send/rate-limit.js';
@@ -155,5 +156,6 @@ export class Registry {
 }
 
 export async function loadConnectors(options: RegistryOptions = {}): Promise<Registry> {
+  if (options.root !== undefined) usePackageRoot(options.root);
   return new Registry(loadManifest(options.root), options);
 }

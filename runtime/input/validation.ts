@@ -1,7 +1,8 @@
 // Compiles input schemas once and turns ajv's errors into sentences that name the field,
 // the rule and what is allowed: `"input.identifier": must be at most 150 bytes (it is 163)`.
-import { createRequire } from 'node:module';
+import * as ajvModule from 'ajv';
 import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { Validator } from '../contracts.js';
 import type { JsonSchema } from '../definitions.js';
 import { precompiledValidator, schemaKey } from './precompiled-validators.js';
@@ -17,14 +18,16 @@ export interface FieldProblem {
   message: string;
 }
 
-// ajv is loaded on first need: a process whose validators were all precompiled at build time
-// only loads it to explain invalid input.
-const require = createRequire(import.meta.url);
+// ajv is imported where it is used (statically, so that a host's bundler includes it), but only
+// compiles a schema when no validator was precompiled for it, or to explain invalid input.
+const { Ajv: AjvClass } = ajvModule;
+// ajv-formats is CommonJS: its function is the default export, or that export's own default
+// when a bundler wraps the module once more.
+type AddFormats = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 export function createAjv(allErrors = true, options: Options = {}): Ajv {
-  const ajvModule = require('ajv') as typeof import('ajv');
-  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
-  const ajv = new ajvModule.Ajv({ strict: true, allErrors, allowUnionTypes: true, ...options });
+  const ajv = new AjvClass({ strict: true, allErrors, allowUnionTypes: true, ...options });
   addFormats(ajv);
   return registerSchemaKeywords(ajv, ajvModule);
 }

@@ -5,18 +5,14 @@ import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Validator } from '../contracts.js';
 import type { JsonSchema } from '../definitions.js';
+import type { FieldProblem as EnvelopeFieldProblem } from '../envelope.js';
 import { precompiledValidator, schemaKey } from './precompiled-validators.js';
 import { registerSchemaKeywords } from './schema-keywords.js';
 
 export type { Validator } from '../contracts.js';
 
-export interface FieldProblem {
-  /** Where the problem is, as a person reads it: `input.device.platform`. */
-  field: string;
-  /** The schema rule that failed: `required`, `maxBytes`, `enum`… */
-  rule: string;
-  message: string;
-}
+/** A field problem as the validator describes it: always with its message. */
+export type FieldProblem = Required<EnvelopeFieldProblem>;
 
 // ajv is imported where it is used (statically, so that a host's bundler includes it), but only
 // compiles a schema when no validator was precompiled for it, or to explain invalid input.

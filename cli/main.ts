@@ -1,7 +1,7 @@
 // cio-connectors: list, describe and run operations from a terminal. Prints JSON; exits
 // non-zero when the envelope is a failure, so scripts and CI can rely on it.
 import { parseArgs } from 'node:util';
-import { loadConnectors, type Envelope, type Registry } from '../runtime/index.js';
+import { loadConnectors, PACKAGE_VERSION, type Envelope, type Registry } from '../runtime/index.js';
 import { authArgument, authFormOf, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
 import { IMPORT_USAGE, runImportCommand, type ImportIo } from './import.js';
 import { LISTEN_USAGE, runListenCommand } from './listen.js';
@@ -9,6 +9,7 @@ import { LISTEN_USAGE, runListenCommand } from './listen.js';
 export { UsageError, type CliResult } from './args.js';
 
 const USAGE = `Usage:
+  cio-connectors --version
   cio-connectors list
   cio-connectors describe <connector> [operation]
   cio-connectors run <connector> <operation> --input <json|@file> --auth <json|@file|env>
@@ -172,6 +173,10 @@ async function runHostCommand(argv: string[]): Promise<void> {
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      process.stdout.write(`${PACKAGE_VERSION}\n`);
+      return;
+    }
     if (argv[0] === 'sandbox') {
       await runSandboxCommand(argv.slice(1));
       return;

@@ -29,6 +29,8 @@ export interface SentCallDetails {
   trigger_id?: unknown;
   /** With every page asked for: how many pages arrived before the one that failed. */
   pages_fetched?: number;
+  /** A raw request's answer, as its output would have shown it (status, headers, body). */
+  response?: unknown;
 }
 
 /** What `error.details` holds, by `error.code`. */
@@ -36,11 +38,11 @@ export interface ErrorDetailsByCode {
   /** Each field and the rule it broke; or, from testAuth, the region the credentials belong to. */
   user_input_error: FieldProblem[] | { region: string };
   auth_error: SentCallDetails;
-  /** `region`: the workspace's region when the request went to the other one. `response`: the raw request's answer, as its output would have shown it. */
-  api_error: SentCallDetails & { region?: string; response?: unknown };
+  /** `region`: the workspace's region, when the request went to the other one. */
+  api_error: SentCallDetails & { region?: string };
   rate_limited: SentCallDetails;
   timeout: SentCallDetails;
-  connector_error: SentCallDetails & { response?: unknown };
+  connector_error: SentCallDetails;
 }
 
 interface ErrorFields {

@@ -15,32 +15,41 @@ export class TooDeepItem {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPENERS = new Set([0x7b, 0x5b]);
-const CLOSERS = new Set([0x7d, 0x5d]);
+
+/** Where the string opened at `start` closes: the next quote not escaped (-1 when it never does). */
+function stringEnd(bytes: Buffer, start: number): number {
+  let at = start;
+  for (;;) {
+    // Buffer.indexOf is a native scan: string content is skipped without a JavaScript loop.
+    at = bytes.indexOf(QUOTE, at + 1);
+    if (at === -1) return -1;
+    let backslashes = 0;
+    for (let k = at - 1; bytes[k] === BACKSLASH; k--) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+}
 
 /**
  * How deeply the JSON text nests (`{}` is 1), read from the bytes without parsing: brackets
  * outside strings are counted (UTF-8 continuation bytes are all >= 0x80, so they never look
- * like one). Stops as soon as the depth passes `stopAbove`.
+ * like one). Stops as soon as the depth passes `stopAbove`. Malformed text gives some number;
+ * JSON.parse refuses it afterwards.
  */
-export function nestingDepth(bytes: Uint8Array, stopAbove = Number.POSITIVE_INFINITY): number {
+export function nestingDepth(bytes: Buffer, stopAbove = Number.POSITIVE_INFINITY): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
-    } else if (OPENERS.has(byte)) {
+    if (byte === QUOTE) {
+      i = stringEnd(bytes, i);
+      if (i === -1) break;
+    } else if (byte === 0x7b || byte === 0x5b) {
       depth++;
       if (depth > deepest) {
         deepest = depth;
         if (deepest > stopAbove) return deepest;
       }
-    } else if (CLOSERS.has(byte)) {
+    } else if (byte === 0x7d || byte === 0x5d) {
       depth--;
     }
   }

@@ -42,7 +42,7 @@ export class UploadGate {
     if (gone?.aborted) return Promise.reject(new UploadAborted('the client closed the connection before its upload began'));
     if (this.waiting.length === 0 && this.inUse + wanted <= this.budget) return Promise.resolve(this.take(wanted));
     if (this.waiting.length >= this.maxWaiting) {
-      return Promise.reject(new UploadRefused(503, `the sandbox is already reading or holding ${this.maxWaiting} uploads; send this again shortly`, 1));
+      return Promise.reject(new UploadRefused(503, `${this.maxWaiting} uploads already wait for room in the sandbox's ${this.budget}-byte upload budget; send this again shortly`, 1));
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {

@@ -118,6 +118,7 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
   const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox({ port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state } : {}) });
   process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state)}\n`);
+  for (const warning of sandbox.warnings) process.stderr.write(`warning: ${warning}\n`);
   await untilStopped();
   await sandbox.close();
   process.stdout.write('Customer.io sandbox stopped.\n');

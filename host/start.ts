@@ -74,7 +74,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
     const c = sandbox?.credentials;
     const banner = sandbox
-      ? `Host: ${server.url}  (sandbox at ${sandbox.origin}; sandbox credentials site_id ${c!.site_id}, track key ${c!.track_api_key}, app key ${c!.app_api_key})`
+      ? `Host: ${server.url}  (sandbox at ${sandbox.origin}; sandbox credentials site_id ${c!.site_id}, track key ${c!.track_api_key}, app key ${c!.app_api_key})${sandbox.warnings.map((w) => `\nwarning: ${w}`).join('')}`
       : `Host: ${server.url}  (no sandbox: US and EU production targets only)`;
     return {
       url: server.url,

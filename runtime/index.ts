@@ -1,6 +1,7 @@
-// The package's public entry point for hosts. The Redis-backed rate limiter has its own entry
-// point (`customerio-tray-connectors/rate-limit-bottleneck`) so that loading the runtime does not
-// load Bottleneck and ioredis.
+// The package's public entry point for hosts. The Redis-backed rate limiter and trigger event
+// store have their own entry points (`customerio-tray-connectors/rate-limit-redis`,
+// `…/trigger-event-store-redis`), so loading the runtime does not load ioredis or
+// rate-limiter-flexible (optional peer dependencies, needed only by those two).
 export { loadConnectors, Registry } from './registry.js';
 export type { ConnectorDescription, ConnectorSummary, OperationDescription, RegistryOptions } from './registry.js';
 export { LocalRateLimiter } from './send/rate-limit.js';

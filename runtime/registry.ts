@@ -41,7 +41,8 @@ export interface RegistryOptions {
   root?: string;
   /**
    * Client-side rate limiting: a LocalRateLimiter per registry by default; a shared one (such as
-   * BottleneckRateLimiter over Redis) for many workers; false to leave it to the host.
+   * RedisRateLimiter, entry point `customerio-tray-connectors/rate-limit-redis`) for many
+   * workers; false to leave it to the host.
    */
   rateLimiter?: RateLimiter | false;
   /**

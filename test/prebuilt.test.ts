@@ -68,4 +68,10 @@ describe('the published entry (dist/runtime.bundle.js)', () => {
     const invalid = await registry.execute({ connector: 'customer-io', operation: 'track_custom_event' as string, auth: { site_id: 'site-test', api_key: 'key-test', region: 'eu' }, input: { identifier: '42' } });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'user_input_error', message: '"input.name": is required' } });
   });
+
+  it('leaves out the optional Redis peers, which only their own entry points load', () => {
+    for (const file of ['runtime.bundle.js', 'bundled.js']) {
+      expect(readFileSync(join(root, 'dist', file), 'utf8')).not.toMatch(/ioredis|rate-limiter-flexible/);
+    }
+  });
 });

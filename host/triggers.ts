@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Envelope, EnvelopeError, FieldProblem, Registry, ReportingEvent, RuntimeEvent, TriggerResult, TriggerState } from '../runtime/index.js';
-import { servicesOf } from '../runtime/registry.js';
+import { servicesOf } from '../runtime/services.js';
 import { makeRedactor, REDACTED, redactValue, type Redactor } from '../runtime/redact.js';
 import { callSecrets } from '../runtime/send/call-secrets.js';
 import { DEFAULT_MAX_TRIGGER_BODY_BYTES } from '../runtime/triggers/lifecycle.js';

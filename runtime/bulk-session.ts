@@ -7,7 +7,7 @@ import type { JsonSchema, LoadedOperation } from './definitions.js';
 import { userInputError, type Envelope } from './envelope.js';
 import { checked } from './input/check.js';
 import type { Registry } from './registry.js';
-import { servicesOf } from './registry.js';
+import { servicesOf } from './services.js';
 import { runContext } from './run-context.js';
 import { itemSchema, sendItems, type Item, type ItemOptions } from './runners/bulk/bulk-runner.js';
 import type { BulkSummary } from './runners/bulk/run-bulk.js';

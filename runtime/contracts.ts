@@ -3,9 +3,8 @@
 //
 //   execute (execute.ts)  → normalise + validate (input/) → a runner (runners/)
 //   a runner              → plans a request (plan/) → sends it (send/) → an envelope
-import type { Got } from 'got';
 import type { AuthValues, Region } from '../auth/types.js';
-import type { RegionTable, ResolvedBase } from '../auth/regions.js';
+import type { ResolvedBase } from '../auth/regions.js';
 import type { HttpMethod, JsonSchema, LoadedConnector, LoadedOperation } from './definitions.js';
 import type { Envelope, ShownRequest } from './envelope.js';
 import type { ConnectorOperations } from '../types/index.js';
@@ -162,17 +161,6 @@ export interface RateLimiter {
    * when `signal` aborts, or when the wait would pass `maxWaitMs` (the call's remaining time).
    */
   acquire(bucket: RateBucket, signal?: AbortSignal, maxWaitMs?: number): Promise<number>;
-}
-
-/** The registry's internals, which execute() and the CLI's import use; hosts never see them. */
-export interface Services {
-  connector(name: string): LoadedConnector | undefined;
-  validator(schema: JsonSchema): Validator;
-  client(connector: LoadedConnector): Got;
-  rateLimiter: RateLimiter | undefined;
-  regions: RegionTable;
-  /** The host's logger and tracer (runtime/telemetry), when it gave either. */
-  telemetry: Telemetry | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

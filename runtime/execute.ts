@@ -2,7 +2,8 @@
 //   find the operation → normalise and check auth and input (input/) → choose a runner
 //   (runners/), which plans requests (plan/) and sends them (send/) → the envelope.
 // Never throws for an operation's failure: everything ends as an envelope.
-import type { CallTelemetry, ExecuteRequest, Services } from './contracts.js';
+import type { CallTelemetry, ExecuteRequest } from './contracts.js';
+import type { Services } from './services.js';
 import type { LoadedConnector, LoadedOperation } from './definitions.js';
 import { userInputError, type Envelope } from './envelope.js';
 import { failureOf } from './failure.js';

@@ -14,4 +14,4 @@ export { PACKAGE_NAME, PACKAGE_VERSION, USER_AGENT } from './version.js';
 export { MemoryEventStore } from './triggers/event-store.js';
 export type { TriggerEventStore } from './triggers/event-store.js';
 export type { ReportingEvent } from './triggers/events.js';
-export type { DisableTriggerRequest, EnableTriggerRequest, TriggerEnvelope, TriggerRequest, TriggerResult, TriggerState } from './triggers/lifecycle.js';
+export type { DisableTriggerRequest, EnableTriggerRequest, TriggerEnvelope, TriggerRequest, TriggerResult, TriggerState } from './triggers/contracts.js';

@@ -4,7 +4,8 @@
 // package's own programs (the CLI's import).
 import type { Got } from 'got';
 import type { AuthValues } from '../auth/types.js';
-import type { CheckedOperation, ExecuteOptions, ExecuteRequest, OutputOf, Services, Telemetry } from './contracts.js';
+import type { CheckedOperation, ExecuteOptions, ExecuteRequest, OutputOf, Telemetry } from './contracts.js';
+import { attachServices, type Services } from './services.js';
 import type { JsonSchema, LoadedConnector } from './definitions.js';
 import type { Envelope } from './envelope.js';
 import { describeOperation, type OperationDescription } from './describe-operation.js';
@@ -18,7 +19,8 @@ import { LocalRateLimiter, type RateLimiter } from './send/rate-limit.js';
 import { settle } from './send/retry.js';
 import { makeTelemetry, type Logger, type TracerLike } from './telemetry/index.js';
 import { MemoryEventStore, type TriggerEventStore } from './triggers/event-store.js';
-import { disableTrigger, enableTrigger, handleTriggerRequest, type DisableTriggerRequest, type EnableTriggerRequest, type TriggerEnvelope, type TriggerRequest, type TriggerResult } from './triggers/lifecycle.js';
+import type { DisableTriggerRequest, EnableTriggerRequest, TriggerEnvelope, TriggerRequest, TriggerResult } from './triggers/contracts.js';
+import { disableTrigger, enableTrigger, handleTriggerRequest } from './triggers/lifecycle.js';
 
 export interface ConnectorSummary {
   name: string;
@@ -64,12 +66,6 @@ export interface RegistryOptions {
   tracer?: TracerLike;
 }
 
-const servicesByRegistry = new WeakMap<Registry, Services>();
-
-/** The runtime's services behind a registry: for this package's own programs, not for hosts. */
-export function servicesOf(registry: Registry): Services {
-  return servicesByRegistry.get(registry)!;
-}
 
 function makeServices(connectors: Map<string, LoadedConnector>, limiter: RateLimiter | undefined, telemetry: Telemetry | undefined): Services {
   const clients = new Map<string, Got>();
@@ -100,7 +96,7 @@ export class Registry {
     const limiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new LocalRateLimiter());
     this.services = makeServices(this.connectors, limiter, makeTelemetry({ ...(options.logger ? { logger: options.logger } : {}), ...(options.tracer ? { tracer: options.tracer } : {}) }));
     this.triggerEvents = options.triggerEvents ?? new MemoryEventStore();
-    servicesByRegistry.set(this, this.services);
+    attachServices(this, this.services);
   }
 
   list(): ConnectorSummary[] {

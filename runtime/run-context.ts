@@ -2,7 +2,8 @@
 // options: `once` plans and sends one request of the operation; `call` runs another operation
 // of the same connector (a bulk operation's batches). Neither throws: a failure is an envelope.
 import type { AuthValues, Region } from '../auth/types.js';
-import type { CallTelemetry, ExecuteOptions, RunContext, Services } from './contracts.js';
+import type { CallTelemetry, ExecuteOptions, RunContext } from './contracts.js';
+import type { Services } from './services.js';
 import type { LoadedConnector, LoadedOperation } from './definitions.js';
 import { OperationError, userInputError, type Envelope } from './envelope.js';
 import { failureOf } from './failure.js';

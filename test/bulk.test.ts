@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ExecuteOptions } from '../runtime/contracts.js';
 import type { Registry } from '../runtime/index.js';
-import { servicesOf } from '../runtime/registry.js';
+import { servicesOf } from '../runtime/services.js';
 import { runContext } from '../runtime/run-context.js';
 import { BatchPacker } from '../runtime/runners/bulk/pack.js';
 import { runBulk, type BatchTarget, type BulkFailure } from '../runtime/runners/bulk/run-bulk.js';

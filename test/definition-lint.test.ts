@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { lintFormSchema, lintOperation } from '../scripts/definition-lint.js';
 import { describeOperation } from '../runtime/describe-operation.js';
-import { servicesOf } from '../runtime/registry.js';
+import { servicesOf } from '../runtime/services.js';
 import { packageRoot, type LoadedConnector, type LoadedOperation } from '../runtime/loader.js';
 import { loadBundledSchema, UNIX_TIME_NOTE } from '../runtime/schema-bundle.js';
 import { sharedRegistry } from './helpers.js';

@@ -9,6 +9,7 @@ import { SlidingWindow, type WindowLimit } from './rate-limit.js';
 import { ApiError, appError, trackErrors, v2Errors, type Reply } from './reply.js';
 import { Router, type ApiName, type Context, type Route } from './router.js';
 import { unixNow } from './ids.js';
+import { isMultipart, parseMultipart } from './multipart.js';
 import type { State } from './state.js';
 
 export interface Credentials {
@@ -87,6 +88,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
 
 function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  if (reply.raw) {
+    res.writeHead(reply.status, headers).end(reply.raw);
+    return;
+  }
   if (reply.body === undefined || reply.status === 204) {
     res.writeHead(reply.status, headers).end();
     return;
@@ -137,7 +142,9 @@ export function createSandboxServer(config: ServerConfig): Server {
     if (!found) throw errorFor(api, rest, 404, `the sandbox does not serve ${method} ${path}`);
 
     let body: unknown;
-    if (raw.length > 0) {
+    if (raw.length > 0 && isMultipart(req.headers['content-type'])) {
+      body = parseMultipart(raw, req.headers['content-type']!);
+    } else if (raw.length > 0) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch (error) {

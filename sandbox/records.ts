@@ -128,6 +128,8 @@ export interface DesignEmail {
   /** The template ID publishing gives this node (one per language), kept across publishes. */
   template_id: number | null;
   published_at: number | null;
+  /** Changed since it was last published (or never published). */
+  unpublished: boolean;
   created: number;
   updated: number;
 }

@@ -7,6 +7,12 @@ import type { DesignComponent, DesignEmail, DesignEmailContent, DesignEnvelope, 
 import type { Action, Row, State } from '../state.js';
 import { asDocument, expandComponents, htmlToText } from './design-render.js';
 
+/** Records a change to an email or translation: it has changes to publish. */
+export function touch(node: DesignEmail, now: number): void {
+  node.updated = now;
+  node.unpublished = true;
+}
+
 export function emailNode(state: State, id: string): DesignEmail {
   const email = state.design_studio.emails.find((e) => e.id === id);
   if (!email) throw appError(404, `Design Studio email ${id} not found`);

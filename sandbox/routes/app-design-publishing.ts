@@ -74,7 +74,7 @@ function restore(ctx: Context) {
   const studio = ctx.state.design_studio;
   studio.emails = studio.emails.filter((e) => e.language_group_id !== email.id);
   for (const node of version.nodes) {
-    const current = { ...structuredClone(node), updated: ctx.now };
+    const current = { ...structuredClone(node), updated: ctx.now, unpublished: true };
     if (node.id === email.id) Object.assign(current, { links: email.links, template_id: email.template_id, published_at: email.published_at, name: email.name, parent_folder_id: email.parent_folder_id });
     studio.emails.push(current);
   }
@@ -87,6 +87,7 @@ function publish(ctx: Context) {
   const mappings = nodesOf(ctx, email).map((node) => {
     node.template_id ??= nextNumber(ctx.state, 'design_template', 987_000);
     node.published_at = ctx.now;
+    node.unpublished = false;
     return { language: node.language, node_id: node.id, template_id: node.template_id, version_id: version.id };
   });
   const record: DesignPublish = { id: `pub_${ulid()}`, email_id: email.id, mappings, created: ctx.now };
@@ -107,7 +108,7 @@ function publishStatus(ctx: Context) {
 
 function unpublishedChanges(ctx: Context) {
   const email = defaultEmail(ctx.state, ctx.params.email_id);
-  const changed = nodesOf(ctx, email).some((n) => n.published_at === null || n.updated > n.published_at);
+  const changed = nodesOf(ctx, email).some((n) => n.unpublished);
   return ok({ has_unpublished_changes: changed });
 }
 

@@ -6,7 +6,7 @@ import type { DesignComponent, DesignEmail, DesignFolder } from '../records.js';
 import { appError, noContent, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import {
-  componentView, contentFrom, DEFAULT_ENVELOPE, defaultEmail, emailNode, emailView, envelopeFrom, listedEmail, translationsOf, translationView,
+  componentView, contentFrom, DEFAULT_ENVELOPE, defaultEmail, emailNode, emailView, envelopeFrom, listedEmail, touch, translationsOf, translationView,
 } from '../model/design-studio.js';
 import { appFail, objectBody, queryNumber, requireString } from './common.js';
 import { foldersCovered, pageOf, queryFlag, wouldLoop } from './page.js';
@@ -152,7 +152,7 @@ function createEmail(ctx: Context) {
     content: contentFrom(body.content, { subject: '', html: '' }),
     envelope: envelopeFrom(ctx.state, body.envelope, DEFAULT_ENVELOPE),
     transformers: (body.transformers as Record<string, unknown> | undefined) ?? {},
-    links: [], template_id: null, published_at: null, created: ctx.now, updated: ctx.now,
+    links: [], template_id: null, published_at: null, unpublished: true, created: ctx.now, updated: ctx.now,
   };
   ctx.state.design_studio.emails.push(email);
   return ok({ email: emailView(ctx.state, email) });
@@ -166,7 +166,7 @@ function changeNode(ctx: Context, node: DesignEmail, body: Record<string, unknow
     if (!body.transformers || typeof body.transformers !== 'object') throw appError(400, 'transformers must be an object');
     node.transformers = { ...node.transformers, ...(body.transformers as Record<string, unknown>) };
   }
-  node.updated = ctx.now;
+  touch(node, ctx.now);
 }
 
 function updateEmail(ctx: Context) {
@@ -203,13 +203,13 @@ function addTranslation(ctx: Context) {
   if (translationsOf(ctx.state, email).some((t) => t.language === language)) throw appError(400, `email ${email.id} already has a ${language} translation`);
   // What the translation does not give is the email's own.
   const translation: DesignEmail = {
-    ...structuredClone(email), id: randomUUID(), language, language_group_id: email.id, links: [], template_id: null, published_at: null, created: ctx.now, updated: ctx.now,
+    ...structuredClone(email), id: randomUUID(), language, language_group_id: email.id, links: [], template_id: null, published_at: null, unpublished: true, created: ctx.now, updated: ctx.now,
   };
   translation.content = contentFrom(body.content, translation.content);
   translation.envelope = envelopeFrom(ctx.state, body.envelope, translation.envelope);
   if (body.transformers && typeof body.transformers === 'object') translation.transformers = { ...translation.transformers, ...(body.transformers as Record<string, unknown>) };
   ctx.state.design_studio.emails.push(translation);
-  email.updated = ctx.now;
+  touch(email, ctx.now);
   return ok({ email_translation: translationView(ctx.state, translation) });
 }
 
@@ -276,6 +276,7 @@ export const appDesignRoutes: Route[] = [
     handle: (ctx) => {
       const translation = translationOf(ctx);
       ctx.state.design_studio.emails = ctx.state.design_studio.emails.filter((e) => e !== translation);
+      touch(defaultEmail(ctx.state, ctx.params.email_id), ctx.now);
       return noContent();
     },
   },

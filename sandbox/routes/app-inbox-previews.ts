@@ -9,7 +9,6 @@ import { appError, ok, type Reply } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import { emailNode, renderedHtml } from '../model/design-studio.js';
 import { solidPng } from '../model/png.js';
-import { decodeCursor, encodeCursor } from '../paging.js';
 import { appFail, intParam, objectBody } from './common.js';
 
 /** The mail clients previews can be made in: a catalogue, the same in every workspace. */
@@ -99,16 +98,30 @@ function capture(ctx: Context): Reply {
   return { status: 200, headers: { 'content-type': 'image/png' }, raw: solidPng(size[0], size[1], [hash[0], hash[1], hash[2]]) };
 }
 
+/** The cursor is Customer.io's: base64 of {"run_id": N}, the last job of the page; the next page holds older jobs. */
+function olderThan(cursor: string | null): number {
+  if (!cursor) return Infinity;
+  let runId: unknown;
+  try {
+    runId = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { run_id?: unknown }).run_id;
+  } catch {
+    runId = undefined;
+  }
+  if (!Number.isInteger(runId)) throw appError(400, `cursor is not one this API handed out (got ${cursor})`);
+  return runId as number;
+}
+
 function listJobs(ctx: Context) {
   const nodeId = ctx.query.get('node_id');
   const limit = Number(ctx.query.get('limit') ?? 50);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw appError(400, 'limit must be between 1 and 200');
-  const offset = decodeCursor(ctx.query.get('cursor'));
-  const jobs = ctx.state.design_studio.inbox_previews.filter((j) => !nodeId || j.node_id === nodeId).sort((a, b) => b.run_id - a.run_id);
-  const more = offset + limit < jobs.length;
+  const before = olderThan(ctx.query.get('cursor'));
+  const jobs = ctx.state.design_studio.inbox_previews.filter((j) => (!nodeId || j.node_id === nodeId) && j.run_id < before).sort((a, b) => b.run_id - a.run_id);
+  const page = jobs.slice(0, limit);
+  const more = jobs.length > limit;
   return ok({
-    preview_jobs: jobs.slice(offset, offset + limit).map(jobView),
-    meta: { pagination: { limit, ...(more ? { next_cursor: encodeCursor(offset + limit) } : {}) } },
+    preview_jobs: page.map(jobView),
+    meta: { pagination: { limit, ...(more ? { next_cursor: Buffer.from(JSON.stringify({ run_id: page.at(-1)!.run_id })).toString('base64url') } : {}) } },
   });
 }
 

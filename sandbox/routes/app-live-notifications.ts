@@ -1,7 +1,9 @@
 // Live notifications (iOS Live Activities, Android live updates): started for a person on one
 // of their devices, updated and ended through the API, each step recorded as a delivery of the
-// notification (sent at once: the sandbox plays the push provider). An activity ends by itself
-// at its expiration (8 hours after the start unless given, the longest iOS keeps one).
+// notification (sent at once: the sandbox plays the push provider). `expiration` is when its
+// content goes stale (ActivityKit's stale date, shown as expires_at; 8 hours after the start
+// when not given); the activity itself ends when it is ended, or 8 hours after it started, the
+// longest iOS keeps one going.
 import { ulid } from '../ids.js';
 import type { LiveNotification } from '../records.js';
 import { appError, ok } from '../reply.js';
@@ -29,9 +31,9 @@ function personOf(ctx: Context, identifiers: unknown) {
   return person;
 }
 
-/** The notification's state now: an active one past its expiration has ended. */
+/** The notification's state now: an active one 8 hours old has ended by itself. */
 function current(notification: LiveNotification, now: number): LiveNotification['state'] | 'expired' {
-  return notification.state === 'active' && notification.expires_at <= now ? 'expired' : notification.state;
+  return notification.state === 'active' && notification.started_at + DEFAULT_LIFETIME <= now ? 'expired' : notification.state;
 }
 
 function record(ctx: Context, notification: LiveNotification, operation: 'start' | 'update' | 'end'): void {
@@ -55,7 +57,7 @@ function start(ctx: Context) {
       : `the person has no ${body.platform ?? ''} device ${String(body.device_id)}`.replace('  ', ' '));
   }
   const expiration = body.expiration === undefined ? ctx.now + DEFAULT_LIFETIME : Number(body.expiration);
-  if (!Number.isInteger(expiration) || expiration <= ctx.now) throw appError(400, 'expiration must be a time in the future, in Unix seconds');
+  if (!Number.isInteger(expiration) || expiration < 0) throw appError(400, 'expiration must be a time in Unix seconds');
   const notification: LiveNotification = {
     instance_id: ulid(), cio_id: person.cio_id, notification_type: type, platform: device.platform === 'android' ? 'android' : 'ios',
     device_id: device.id, attributes, content_state: contentState, deep_link: typeof body.deep_link === 'string' ? body.deep_link : null,
@@ -96,7 +98,7 @@ function view(ctx: Context) {
   return ok({
     instance_id: notification.instance_id, notification_type: notification.notification_type, platform: notification.platform,
     state, failure_reason: null, started_at: notification.started_at,
-    ended_at: state === 'expired' ? notification.expires_at : notification.ended_at, expires_at: notification.expires_at,
+    ended_at: state === 'expired' ? notification.started_at + DEFAULT_LIFETIME : notification.ended_at, expires_at: notification.expires_at,
     content_state: notification.content_state, attributes: notification.attributes,
     last_delivery: notification.deliveries.at(-1) ?? null,
   });

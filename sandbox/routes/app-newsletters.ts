@@ -69,6 +69,8 @@ export function contentChanges(state: State, body: Record<string, unknown>): Rec
   const unknown = Object.keys(body).filter((key) => !CONTENT_FIELDS.includes(key));
   if (unknown.length) throw appError(400, `these fields are not newsletter content: ${unknown.join(', ')}`);
   const changes: Record<string, unknown> = { ...body };
+  // Contents show their headers as JSON text, as Customer.io answers them.
+  if (Array.isArray(body.headers)) changes.headers = JSON.stringify(body.headers);
   if (body.from_id !== undefined) {
     const sender = state.sender_identities.find((s) => s.id === Number(body.from_id));
     if (!sender) throw appError(400, `sender identity ${String(body.from_id)} does not exist`);

@@ -299,7 +299,11 @@ export function examplePreparations(ok: Ok): Record<string, Prepare> {
     update_reporting_webhook: async (input, connector) => ({ ...input, webhook_id: await webhook(connector) }),
     delete_reporting_webhook: async (input, connector) => ({ ...input, webhook_id: await webhook(connector) }),
 
-    // ESP suppressions: the address an example removes is listed first.
+    // ESP suppressions: the address an example finds or removes is listed first.
+    search_esp_suppressions: async (input) => {
+      await ok(APP, 'add_esp_suppression', { suppression_type: 'bounces', email_address: input.email_address });
+      return input;
+    },
     remove_esp_suppression: async (input) => {
       await ok(APP, 'add_esp_suppression', { suppression_type: input.suppression_type, email_address: input.email_address });
       return input;

@@ -19,7 +19,7 @@ function sendBatch(registry: Registry, options: ExecuteOptions): BatchTarget {
   const connector = services.connector('customer-io')!;
   const send = connector.operationsByName.get('send_batch')!;
   const auth = { ...TRACK_AUTH, region: 'us' };
-  const context = runContext(services, { connector, operation: send, auth, input: {}, options, secrets: callSecrets(connector, auth) });
+  const context = runContext(services, { connector, operation: send, auth, input: {}, options, telemetry: undefined, secrets: callSecrets(connector, auth) });
   return { send, listInput: 'batch', call: context.call, validator: context.validator };
 }
 

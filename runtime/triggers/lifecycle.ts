@@ -96,7 +96,7 @@ function findTrigger(services: Services, connectorName: string, operationName: s
 
 
 function contextFor(services: Services, trigger: Trigger, auth: AuthValues, input: Record<string, unknown>, options: ExecuteOptions, secrets: CallSecrets): RunContext {
-  return runContext(services, { connector: trigger.connector, operation: trigger.operation, auth, input, options, secrets });
+  return runContext(services, { connector: trigger.connector, operation: trigger.operation, auth, input, options, secrets, telemetry: undefined });
 }
 
 /** The input that takes the webhook id, read from the unregistering operation's path (`/reporting_webhooks/{webhook_id}`). */

@@ -3,7 +3,7 @@
 // Track's delivery metrics move a delivery through sent → delivered → opened → clicked.
 import { newDeliveryId } from '../ids.js';
 import type { Attributes, Delivery, DeliveryType, Person, State } from '../state.js';
-import { attributeText } from './attributes.js';
+import { attributeText, setOwn } from './attributes.js';
 import { recordActivity } from './activities.js';
 import { reportChange } from './changes.js';
 import { dropReason, espSuppressionOf } from './esp.js';
@@ -70,7 +70,8 @@ export function findDelivery(state: State, id: string): Delivery | undefined {
 
 /** The ID link metrics give a tracked URL, handed out the first time it is clicked. */
 export function linkId(state: State, href: string): number {
-  state.links[href] ??= Object.keys(state.links).length + 1;
+  // An href is data: `constructor` or `__proto__` is a link like any other, kept as an own property.
+  if (!Object.hasOwn(state.links, href)) setOwn(state.links, href, Object.keys(state.links).length + 1);
   return state.links[href];
 }
 

@@ -196,7 +196,13 @@ export const appDesignPublishingRoutes: Route[] = [
   { method: 'GET', path: '/design_studio/emails/{email_id}/publish_status', operations: ['get_design_email_publish_status'], handle: publishStatus },
   { method: 'POST', path: '/design_studio/emails/{email_id}/preview', operations: ['preview_design_email'], handle: preview },
   { method: 'GET', path: '/design_studio/emails/{email_id}/render', operations: ['render_design_email'], handle: render },
-  { method: 'GET', path: '/design_studio/emails/{email_id}/review', operations: ['get_design_email_review'], handle: (ctx) => { const node = emailNode(ctx.state, ctx.params.email_id); return ok(review(node, renderedHtml(ctx.state, node))); } },
+  {
+    method: 'GET', path: '/design_studio/emails/{email_id}/review', operations: ['get_design_email_review'],
+    handle: (ctx) => {
+      const node = emailNode(ctx.state, ctx.params.email_id);
+      return ok(review(node, renderedHtml(ctx.state, node)));
+    },
+  },
   { method: 'GET', path: '/design_studio/emails/{email_id}/unpublished_changes', operations: ['get_design_email_unpublished_changes'], handle: unpublishedChanges },
   { method: 'POST', path: '/design_studio/emails/{email_id}/link', operations: ['link_design_email'], handle: link },
 ];

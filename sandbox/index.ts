@@ -145,7 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = createSandboxServer({
     state,
     credentials,
-    routes: { ...routes, sandbox: debugRoutes(webhooks) },
+    routes: { ...routes, sandbox: [...routes.sandbox, ...debugRoutes(webhooks)] },
     appRateLimit: rateLimit,
     triggerIntervalMs: options.broadcastTriggerIntervalMs ?? 10_000,
     origin: () => origin,

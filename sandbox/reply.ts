@@ -5,6 +5,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are (a file), with the content-type in `headers`, instead of a JSON body. */
+  raw?: Buffer;
 }
 
 export interface V2Problem {

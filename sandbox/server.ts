@@ -14,6 +14,7 @@ import { SlidingWindow, type WindowLimit } from './rate-limit.js';
 import { ApiError, appError, errorIn, type Reply } from './reply.js';
 import { Router, type ApiName, type Context, type Route } from './router.js';
 import { unixNow } from './ids.js';
+import { isMultipart, parseMultipart } from './multipart.js';
 import type { State } from './state.js';
 import { hostRule } from './hosts.js';
 import { readBody, UploadAborted, UploadGate, UploadRefused } from './uploads.js';
@@ -104,6 +105,10 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   // A body left unread (the request was refused before it) is not drained: the connection closes.
   if (!req.complete) headers.connection = 'close';
+  if (reply.raw) {
+    res.writeHead(reply.status, headers).end(reply.raw);
+    return;
+  }
   if (reply.body === undefined || reply.status === 204) {
     res.writeHead(reply.status, headers).end();
     return;
@@ -184,6 +189,8 @@ export function createSandboxServer(config: ServerConfig): Server {
       release?.();
       req.off('close', onClose);
     }
+    // Asset uploads come as multipart/form-data: read into an object of fields (multipart.ts).
+    if (isMultipart(req.headers['content-type'])) return parseMultipart(raw, req.headers['content-type']!);
     try {
       return parseJsonBody(raw, { maxDepth: limits.maxDepth, batchItems: api === 'track' && rest === '/v2/batch' });
     } catch (error) {

@@ -3,6 +3,7 @@
 // so a crash never leaves half a file).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { emptyRecords, type Records } from './records.js';
 export type Attributes = Record<string, unknown>;
 
 /** A segment's or newsletter's audience rule (model/filters.ts applies it). */
@@ -252,7 +253,8 @@ export interface FormConnection {
   last_submitted_at: number;
 }
 
-export interface State {
+/** Files, exports, imports, assets, Design Studio, live notifications and test groups are in records.ts. */
+export interface State extends Records {
   version: 1;
   workspace: { id: number; name: string; environment_id: number; region: 'us' | 'eu' };
   /** Last number handed out per kind of ID. */
@@ -320,6 +322,7 @@ export function emptyState(region: 'us' | 'eu' = 'us'): State {
     event_descriptions: [],
     forms: [],
     links: {},
+    ...emptyRecords(),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Attributes, Delivery, DeliveryType, Person, State } from '../state
 import { attributeText, setOwn } from './attributes.js';
 import { recordActivity } from './activities.js';
 import { reportChange } from './changes.js';
+import { dropReason, espSuppressionOf } from './esp.js';
 import { identifiersOf, setUnsubscribed } from './people.js';
 
 /** Fills `{{customer.x}}` and `{{trigger.x}}` placeholders: enough Liquid to see personalisation work. */
@@ -57,6 +58,9 @@ export function recordDelivery(state: State, entry: NewDelivery, now: number): D
   recordActivity(state, { type: `${reached}_${channelName(delivery.type)}`, person, delivery_id: delivery.id, delivery_type: delivery.type, data: delivery.message_data ?? null }, now);
   // A send scheduled for later (`queued`) is reported when it is sent, which the sandbox never does.
   if (reached !== 'queued') reportChange(state, { kind: 'delivery', delivery, metric: reached, at: now, first: true, created: true });
+  // The provider drops what it is handed for an address on its suppression lists.
+  const suppression = reached === 'sent' && delivery.type === 'email' ? espSuppressionOf(state, delivery.recipient) : undefined;
+  if (suppression) applyMetric(state, delivery, 'dropped', now, { reason: dropReason(suppression) });
   return delivery;
 }
 

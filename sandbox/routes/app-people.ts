@@ -86,13 +86,14 @@ function updateOptouts(ctx: Context) {
   const list = objectBody(ctx, appFail).optouts;
   if (!Array.isArray(list) || list.length === 0) throw appError(400, 'optouts must be a non-empty list of {channel, from, optout}');
   for (const entry of list as { channel?: unknown; from?: unknown; optout?: unknown }[]) {
-    if (!['sms', 'whatsapp'].includes(String(entry?.channel)) || typeof entry.from !== 'string' || typeof entry.optout !== 'boolean') {
-      throw appError(400, 'each opt-out needs channel (sms or whatsapp), from and optout (true or false)');
+    // The channel is SMS when it is left out.
+    if (!['sms', 'whatsapp'].includes(String(entry?.channel ?? 'sms')) || typeof entry.from !== 'string' || typeof entry.optout !== 'boolean') {
+      throw appError(400, 'each opt-out needs from, optout (true or false) and, unless it is sms, channel (whatsapp)');
     }
   }
-  for (const entry of list as { channel: string; from: string; optout: boolean }[]) {
-    person.optouts = person.optouts.filter((o) => !(o.channel === entry.channel && o.from === entry.from));
-    if (entry.optout) person.optouts.push({ channel: entry.channel, from: entry.from });
+  for (const { channel = 'sms', ...entry } of list as { channel?: string; from: string; optout: boolean }[]) {
+    person.optouts = person.optouts.filter((o) => !(o.channel === channel && o.from === entry.from));
+    if (entry.optout) person.optouts.push({ channel, from: entry.from });
   }
   return noContent();
 }

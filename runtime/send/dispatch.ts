@@ -60,7 +60,8 @@ export function createHttpClient(): Got {
 
 export async function send(client: Got, request: PreparedRequest, options: SendOptions): Promise<HttpAnswer> {
   const body =
-    request.json !== undefined ? request.json
+    request.bytes !== undefined ? request.bytes
+    : request.json !== undefined ? request.json
     : request.body === undefined ? undefined
     : isFormData(request.body) || typeof request.body === 'string' ? request.body
     : JSON.stringify(request.body);
@@ -68,7 +69,7 @@ export async function send(client: Got, request: PreparedRequest, options: SendO
   const pending = client(request.url, {
     method: request.method,
     headers: request.headers,
-    body: body as string | FormData | undefined,
+    body: body as string | Buffer | FormData | undefined,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const stop = (reason: 'timeout' | 'too_large') => {

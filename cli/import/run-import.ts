@@ -14,13 +14,13 @@ import { openBulkSession, type BulkFailure, type BulkSummary, type SentBatch } f
 import type { ExecuteOptions, Registry } from '../../runtime/index.js';
 import { OperationError } from '../../runtime/envelope.js';
 import { UsageError } from '../args.js';
-import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Counts } from './checkpoint.js';
+import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, writeCheckpointAsync, type Checkpoint, type Counts } from './checkpoint.js';
 import { csvSource } from './csv-source.js';
 import { FailedItemsFile } from './failed-file.js';
 import { fileIdentity, StoppedBeforeSending, type FileIdentity } from './file-identity.js';
 import { SettlementLedger, type Entry, type Outcome } from './ledger.js';
 import { ndjsonSource } from './ndjson-source.js';
-import { identifierOf, itemKeys, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source } from './operations.js';
+import { identifierOf, itemKeys, type IdentifierColumn, type ImportOperation, type Item, type Source } from './operations.js';
 import { ProgressBar, type ImportProgress, type ProgressStream } from './progress.js';
 import { StableEventIds } from './stable-ids.js';
 
@@ -89,16 +89,6 @@ export interface ImportSummary extends BulkSummary {
   resumed?: { from_line: number; runs: number };
   /** Set when Customer.io refused the credentials: the rest of the file was not sent (and is in the failed file). */
   stopped?: { code: string; message: string };
-}
-
-/** An item between being read and being settled; the bulk sender hands it back with every outcome. */
-interface Pending {
-  entry: Entry;
-  line: number;
-  index: number;
-  item: unknown;
-  /** Reported not accepted (failed, or possibly processed). */
-  reported?: boolean;
 }
 
 /** Where a run starts: from the top, or from a checkpoint. */
@@ -178,6 +168,8 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   const source: Source = kind === 'csv'
     ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine })
     : ndjsonSource(file, { keys: itemKeys(session.itemSchema), skipThrough: start.watermarkLine });
+  /** The bytes this run's source reads through (progress). */
+  const sourceBytes = identity.bytes;
   // Starting over: the old checkpoint goes before the failed file it relies on is emptied.
   if (!options.resume) removeCheckpoint(checkpointFile);
   let failed: FailedItemsFile;
@@ -193,25 +185,26 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   }
 
   const ledger = new SettlementLedger({ watermarkLine: start.watermarkLine, counts: start.counts });
-  const inFlight = new Map<SentBatch<Pending>, Checkpoint['in_flight'][number]>();
+  const inFlight = new Map<SentBatch<Entry>, Checkpoint['in_flight'][number]>();
   let exhausted = false;
 
+  const checkpointNow = (): Checkpoint => ({
+    version: 1,
+    file,
+    file_bytes: identity.bytes,
+    file_sha256: identity.sha256Hex,
+    operation,
+    identifier: identifier ?? null,
+    failed_file: failedPath,
+    watermark_line: ledger.watermarkLine,
+    in_flight: [...inFlight.values()].sort((a, b) => a.first_line - b.first_line),
+    counts: structuredClone(ledger.settledThrough),
+    runs: start.runs,
+    updated_at: new Date().toISOString(),
+  });
   const saveCheckpoint = () => {
     failed.sync(); // every record of a settled line is on disk before the checkpoint says so
-    writeCheckpoint(checkpointFile, {
-      version: 1,
-      file,
-      file_bytes: identity.bytes,
-      file_sha256: identity.sha256Hex,
-      operation,
-      identifier: identifier ?? null,
-      failed_file: failedPath,
-      watermark_line: ledger.watermarkLine,
-      in_flight: [...inFlight.values()].sort((a, b) => a.first_line - b.first_line),
-      counts: ledger.settledThrough,
-      runs: start.runs,
-      updated_at: new Date().toISOString(),
-    });
+    writeCheckpoint(checkpointFile, checkpointNow());
     lastCheckpoint = performance.now();
   };
   let lastCheckpoint = 0;
@@ -235,87 +228,117 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   else options.stop?.addEventListener('abort', onStop, { once: true });
   const stopping = () => options.stop?.aborted === true || cancel.signal.aborted;
 
-  const writeFailure = (item: Omit<Pending, 'entry'>, failure: Omit<BulkFailure<unknown>, 'ref'>) => {
+  const eventIds = new StableEventIds(identity.sha256);
+  // Ids made again for failed records, apart, so the loop's keystream block stays where it is.
+  const failedIds = new StableEventIds(identity.sha256);
+  const writeFailure = (entry: Pick<Entry, 'line' | 'index' | 'item' | 'text' | 'gaveId'>, failure: Omit<BulkFailure<unknown>, 'ref'>) => {
+    const item = entry.text !== undefined && source.itemOf ? source.itemOf(entry.text) : entry.item;
     failed.write({
-      line: item.line, index: item.index, reason: failure.reason,
-      ...(failure.field ? { field: failure.field } : {}), message: failure.message, item: item.item,
+      line: entry.line, index: entry.index, reason: failure.reason,
+      ...(failure.field ? { field: failure.field } : {}), message: failure.message,
+      // An event with the id it was sent with, so that importing the failed file sends the same one.
+      item: entry.gaveId ? { ...(item as Item), id: failedIds.idFor(entry.line) } : item,
     });
   };
   const state = (): ImportProgress => {
     const counts = addCounts(start.counts, ledger.thisRun);
     return {
       done: counts.read, accepted: counts.accepted, failed: counts.failed, possibly_processed: counts.possibly_processed,
-      read: counts.read + ledger.openItems, bytes_read: source.bytesRead(), file_bytes: identity.bytes,
+      read: counts.read + ledger.openItems, bytes_read: source.bytesRead(), file_bytes: sourceBytes,
     };
   };
   // Written when a batch settles, at most every CHECKPOINT_INTERVAL_MS: one that comes sooner
-  // is written by a timer at the end of the interval, so the checkpoint is never further behind.
+  // is written by a timer at the end of the interval, so the checkpoint is never further behind
+  // (nor, when a write is still under way, further than that write takes). The state is taken
+  // when the write starts; the waits of writing it run off the main thread (one at a time).
   // A write error (a full disk) is kept and thrown when the import ends, not from a timer.
   let checkpointTimer: NodeJS.Timeout | undefined;
   let checkpointError: Error | undefined;
+  let writing: Promise<void> | undefined;
+  let writeAgain = false;
+  let ended = false; // the last checkpoint is the finally block's: none is started after it
   const saveCheckpointLater = () => {
     checkpointTimer = undefined;
-    try {
-      saveCheckpoint();
-    } catch (error) {
-      checkpointError ??= error as Error;
+    if (ended) return;
+    if (writing) {
+      writeAgain = true;
+      return;
     }
+    const checkpoint = checkpointNow();
+    lastCheckpoint = performance.now();
+    writing = failed.syncAsync()
+      .then(() => writeCheckpointAsync(checkpointFile, checkpoint))
+      .catch((error: unknown) => void (checkpointError ??= error as Error))
+      .finally(() => {
+        writing = undefined;
+        if (writeAgain) {
+          writeAgain = false;
+          settled(false);
+        }
+      });
   };
-  const settled = () => {
+  const settled = (progress = true) => {
     const since = performance.now() - lastCheckpoint;
     if (since >= CHECKPOINT_INTERVAL_MS) saveCheckpointLater();
     else checkpointTimer ??= setTimeout(saveCheckpointLater, CHECKPOINT_INTERVAL_MS - since);
-    options.onProgress?.(state());
+    if (progress) options.onProgress?.(state());
   };
-
-  const eventIds = new StableEventIds(identity.sha256);
-  async function* items(): AsyncGenerator<{ item: Item; ref: Pending }> {
-    for await (const row of source.rows as AsyncIterable<Row>) {
-      if (stopping()) return; // this row is read again on --resume
-      if (row.failure) {
-        const entry = ledger.add(row.line);
-        writeFailure(row, row.failure);
-        ledger.settle(entry, 'failed');
-        continue;
-      }
-      let item = row.item as Item;
-      // Events get an id from the file's content and their line, unless the file gives one.
-      if (givesIds && item.id === undefined) item = { ...item, id: eventIds.idFor(row.line) };
-      const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item));
-      yield { item, ref: { entry, line: row.line, index: row.index, item } };
-    }
-    exhausted = true;
-  }
 
   const bar = options.progress ? new ProgressBar(options.progress, state, options.progressIntervalMs) : undefined;
   bar?.start();
+
+  const sender = session.sender<Entry>({
+    concurrency: options.concurrency ?? 4,
+    onFailure: ({ ref: entry, ...failure }) => {
+      entry.reported = true;
+      // Never sent because of the interruption: as good as unread, --resume reads it again.
+      if (failure.reason === 'not_sent' && cancel.signal.aborted) return;
+      writeFailure(entry, failure);
+      const outcome: Outcome = failure.reason === 'possibly_processed' ? 'possibly_processed' : 'failed';
+      if (cancel.signal.aborted && failure.reason === 'possibly_processed') ledger.interrupt(entry, outcome);
+      else ledger.settle(entry, outcome);
+    },
+    onBatchStart: (batch) => {
+      inFlight.set(batch, { first_line: batch.refs[0]!.line, last_line: batch.refs.at(-1)!.line, items: batch.refs.length });
+    },
+    onBatchSettled: (batch, outcome) => {
+      // Items of the batch not reported failed were accepted.
+      for (const entry of batch.refs) if (!entry.reported) ledger.settle(entry, 'accepted');
+      // A batch cut off by the interruption stays listed: sent, never answered, sent again on --resume.
+      if (!(cancel.signal.aborted && outcome === 'possibly_processed')) inFlight.delete(batch);
+      settled();
+    },
+  });
 
   let summary: (BulkSummary & { stopped?: import('../../runtime/index.js').Envelope }) | undefined;
   let complete = false;
   let closeError: Error | undefined;
   try {
-    summary = await session.send(items(), {
-      concurrency: options.concurrency ?? 4,
-      onFailure: ({ ref: item, ...failure }) => {
-        item.reported = true;
-        // Never sent because of the interruption: as good as unread, --resume reads it again.
-        if (failure.reason === 'not_sent' && cancel.signal.aborted) return;
-        writeFailure(item, failure);
-        const outcome: Outcome = failure.reason === 'possibly_processed' ? 'possibly_processed' : 'failed';
-        if (cancel.signal.aborted && failure.reason === 'possibly_processed') ledger.interrupt(item.entry, outcome);
-        else ledger.settle(item.entry, outcome);
-      },
-      onBatchStart: (batch) => {
-        inFlight.set(batch, { first_line: batch.refs[0]!.line, last_line: batch.refs.at(-1)!.line, items: batch.refs.length });
-      },
-      onBatchSettled: (batch, outcome) => {
-        // Items of the batch not reported failed were accepted.
-        for (const item of batch.refs) if (!item.reported) ledger.settle(item.entry, 'accepted');
-        // A batch cut off by the interruption stays listed: sent, never answered, sent again on --resume.
-        if (!(cancel.signal.aborted && outcome === 'possibly_processed')) inFlight.delete(batch);
-        settled();
-      },
-    });
+    // A read chunk's rows at a time, each checked and packed synchronously; the loop waits only
+    // when the sender has `concurrency` batches in flight (once a batch, not once an item).
+    reading: {
+      for await (const rows of source.chunks) {
+        for (const row of rows) {
+          if (stopping()) break reading; // this row and the rest are read again on --resume
+          if (row.failure) {
+            const entry = ledger.add(row.line, undefined, row.index, row.item);
+            writeFailure(entry, row.failure);
+            ledger.settle(entry, 'failed');
+            continue;
+          }
+          const item = row.item as Item;
+          // Events get an id from the file's content and their line, unless the file gives one.
+          const id = givesIds && item.id === undefined ? eventIds.idFor(row.line) : undefined;
+          // The entry keeps the line's text, not the item, when the item can be read from it again.
+          const kept = row.text !== undefined && source.itemOf ? undefined : item;
+          const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item), row.index, kept, row.text, id !== undefined);
+          const wait = sender.add(item, entry, id);
+          if (wait) await wait;
+        }
+      }
+      exhausted = true;
+    }
+    summary = await sender.finish();
     complete = exhausted && ledger.openItems === 0;
   } finally {
     if (drainTimer) clearTimeout(drainTimer);
@@ -324,6 +347,11 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     options.stop?.removeEventListener('abort', onStop);
     source.close();
     bar?.stop(complete ? 'done' : 'interrupted');
+    // A checkpoint still being written lands before the last one (they share a temp file, and an
+    // older one renamed after it would win).
+    ended = true;
+    while (writing) await writing;
+    if (checkpointTimer) clearTimeout(checkpointTimer);
     try {
       if (!complete) saveCheckpoint();
       failed.close();

@@ -25,9 +25,15 @@ export class PackedList {
  * as usual (a PackedList elsewhere in it is written through its toJSON, correct if slower).
  */
 export function packedBody(body: unknown): Buffer | undefined {
-  if (body === null || typeof body !== 'object' || Object.getPrototypeOf(body) !== Object.prototype) return undefined;
-  const keys = Object.keys(body);
-  if (keys.length !== 1) return undefined;
-  const list = (body as Record<string, unknown>)[keys[0]!];
-  return list instanceof PackedList && list.key === keys[0] ? list.body : undefined;
+  if (body === null || typeof body !== 'object') return undefined;
+  // Every JSON body is looked at: a loop that stops at the second key, not a list of its keys.
+  let packed: Buffer | undefined;
+  let keys = 0;
+  for (const key in body) {
+    if (++keys > 1) return undefined;
+    const value = (body as Record<string, unknown>)[key];
+    if (!(value instanceof PackedList) || value.key !== key || !Object.hasOwn(body, key)) return undefined;
+    packed = value.body;
+  }
+  return packed;
 }

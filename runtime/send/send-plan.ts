@@ -62,21 +62,24 @@ function answerHoldsSecret(answer: HttpAnswer, redact: Redactor): boolean {
  * One HTTP exchange, timed: its duration goes into `durations` (the envelope's
  * meta.attempt_durations_ms) and to the telemetry, whichever way it ends.
  */
-async function exchange(answer: Promise<HttpAnswer>, durations: number[], ended: ((end: AttemptEnd) => void) | undefined): Promise<HttpAnswer> {
+function exchange(answer: Promise<HttpAnswer>, durations: number[], ended: ((end: AttemptEnd) => void) | undefined): Promise<HttpAnswer> {
   const started = performance.now();
   const record = (end: Omit<AttemptEnd, 'duration_ms'>) => {
     const duration = Math.round(performance.now() - started);
     durations.push(duration);
     ended?.({ duration_ms: duration, ...end });
   };
-  try {
-    const received = await answer;
-    record({ status_code: received.status });
-    return received;
-  } catch (error) {
-    record({ failure: error instanceof TransportError ? error.kind : 'error' });
-    throw error;
-  }
+  // Handlers on the answer itself rather than an async function around it: one promise fewer a call.
+  return answer.then(
+    (received) => {
+      record({ status_code: received.status });
+      return received;
+    },
+    (error: unknown) => {
+      record({ failure: error instanceof TransportError ? error.kind : 'error' });
+      throw error;
+    },
+  );
 }
 
 export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: SendContext): Promise<Envelope> {

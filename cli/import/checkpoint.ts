@@ -35,6 +35,15 @@ export function addCounts(a: Counts, b: Counts): Counts {
   return { read: a.read + b.read, accepted: a.accepted + b.accepted, failed: a.failed + b.failed, possibly_processed: a.possibly_processed + b.possibly_processed, identified_by };
 }
 
+/** One shard of a file (`--shard k/n`): which, its bytes, and the line it starts on. */
+export interface CheckpointShard {
+  index: number;
+  count: number;
+  start_byte: number;
+  end_byte: number;
+  first_line: number;
+}
+
 export interface Checkpoint {
   version: typeof CHECKPOINT_VERSION;
   /** The file as given, its size and SHA-256 (a resume against other content is refused). */
@@ -53,6 +62,8 @@ export interface Checkpoint {
   counts: Counts;
   /** Runs so far, this one included. */
   runs: number;
+  /** Set for one shard of the file (`--shard k/n`): the watermark then starts at the line before its first. */
+  shard?: CheckpointShard;
   updated_at: string;
 }
 

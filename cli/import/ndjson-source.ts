@@ -47,14 +47,16 @@ export interface NdjsonOptions {
   range?: { start: number; end: number; firstLine: number; firstIndex: number };
 }
 
-export function ndjsonSource(file: string, options: NdjsonOptions): Source {
+/** `counted()`: the lines and items read so far (all of them once the rows are read through). */
+export function ndjsonSource(file: string, options: NdjsonOptions): Source & { counted(): { lines: number; items: number } } {
   const { range } = options;
-  const stream = createReadStream(file, { highWaterMark: READ_BYTES, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
+  // An empty range (a shard of a file too small to have a line in it) reads nothing.
+  const stream = range && range.end <= range.start ? undefined : createReadStream(file, { highWaterMark: READ_BYTES, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
   let bytes = 0; // read so far by this source (a shard counts from its start)
+  let line = (range?.firstLine ?? 1) - 1;
+  let index = range?.firstIndex ?? 0;
   const chunks = (async function* (): AsyncGenerator<Row[]> {
     const { keys, skipThrough = 0, maxLineBytes = MAX_LINE_BYTES } = options;
-    let line = (range?.firstLine ?? 1) - 1;
-    let index = range?.firstIndex ?? 0;
     let tooLong = false; // inside a line past maxLineBytes: skip to its end
     /** One line's text (a line ending's \r included) as a row; undefined for a blank or skipped line. */
     const row = (text: string): Row | undefined => {
@@ -112,7 +114,7 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source {
         rest = tail.length ? tail : undefined;
       }
     };
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of (stream ?? []) as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       let from = 0;
       if (rest || tooLong) {
@@ -143,5 +145,8 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source {
       if (last.length) yield last;
     }
   })();
-  return { chunks, rows: rowsOf(chunks), itemOf: (text) => ndjsonItem(text, options.keys).item, bytesRead: () => bytes, close: () => stream.destroy() };
+  return {
+    chunks, rows: rowsOf(chunks), itemOf: (text) => ndjsonItem(text, options.keys).item,
+    bytesRead: () => bytes, close: () => stream?.destroy(), counted: () => ({ lines: line, items: index }),
+  };
 }

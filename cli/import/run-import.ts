@@ -7,6 +7,7 @@
 // batches in flight at once: their items are reported as possibly processed but stay open in
 // the checkpoint, so --resume sends them again, with the same ids; items it stopped from being
 // sent at all are left as if unread.
+import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { AuthValues } from '../../auth/types.js';
@@ -14,7 +15,7 @@ import { openBulkSession, type BulkFailure, type BulkSummary, type SentBatch } f
 import type { ExecuteOptions, Registry } from '../../runtime/index.js';
 import { OperationError } from '../../runtime/envelope.js';
 import { UsageError } from '../args.js';
-import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, writeCheckpointAsync, type Checkpoint, type Counts } from './checkpoint.js';
+import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, writeCheckpointAsync, type Checkpoint, type CheckpointShard, type Counts } from './checkpoint.js';
 import { csvSource } from './csv-source.js';
 import { FailedItemsFile } from './failed-file.js';
 import { fileIdentity, StoppedBeforeSending, type FileIdentity } from './file-identity.js';
@@ -22,6 +23,7 @@ import { SettlementLedger, type Entry, type Outcome } from './ledger.js';
 import { ndjsonSource } from './ndjson-source.js';
 import { identifierOf, itemKeys, type IdentifierColumn, type ImportOperation, type Item, type Source } from './operations.js';
 import { ProgressBar, type ImportProgress, type ProgressStream } from './progress.js';
+import { shardRange, type ShardRange, type ShardSpec } from './shard.js';
 import { StableEventIds } from './stable-ids.js';
 
 export type FileKind = 'ndjson' | 'csv';
@@ -51,6 +53,13 @@ export interface ImportOptions {
   identifier?: IdentifierColumn;
   /** Go on from the checkpoint an interrupted run left beside the failed file. */
   resume?: boolean;
+  /**
+   * NDJSON only: import one shard of the file (`--shard k/n`, shard.ts), the lines that start in
+   * its k-th n-th; n processes with 1/n … n/n import every line once. Line numbers and event ids
+   * stay the whole file's; the failed file (default `<file>.shard-k-of-n.failed.ndjson`) and the
+   * checkpoint are the shard's.
+   */
+  shard?: ShardSpec;
   /** Fired on the first interruption: stop reading, let the batches in flight finish, keep a checkpoint. */
   stop?: AbortSignal;
   /** Fired on the second: cancel the batches in flight at once. */
@@ -89,6 +98,8 @@ export interface ImportSummary extends BulkSummary {
   resumed?: { from_line: number; runs: number };
   /** Set when Customer.io refused the credentials: the rest of the file was not sent (and is in the failed file). */
   stopped?: { code: string; message: string };
+  /** Set for one shard of the file: which, and its bytes and first line. */
+  shard?: CheckpointShard;
 }
 
 /** Where a run starts: from the top, or from a checkpoint. */
@@ -99,10 +110,12 @@ interface Start {
   identifier: IdentifierColumn | undefined;
 }
 
-function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFile: string): Start {
+function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFile: string, range: ShardRange | undefined): Start {
+  // A shard's lines start after the lines before it, which are other processes'.
+  const firstLine = range?.firstLine ?? 1;
   if (!options.resume) {
-    if (readCheckpointSafely(checkpointFile)) options.note?.(`an earlier, interrupted import left ${checkpointFile}; starting over from line 1 (--resume would have gone on from it)`);
-    return { watermarkLine: 0, counts: noCounts(), runs: 1, identifier: options.identifier };
+    if (readCheckpointSafely(checkpointFile)) options.note?.(`an earlier, interrupted import left ${checkpointFile}; starting over from line ${firstLine} (--resume would have gone on from it)`);
+    return { watermarkLine: firstLine - 1, counts: noCounts(), runs: 1, identifier: options.identifier };
   }
   let checkpoint: Checkpoint | undefined;
   try {
@@ -116,6 +129,10 @@ function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFil
   }
   if (checkpoint.operation !== options.operation) {
     throw new UsageError(`--resume: the checkpoint is of ${checkpoint.operation}, not ${options.operation}`);
+  }
+  const shardOf = (shard: { index: number; count: number } | undefined) => (shard ? `shard ${shard.index}/${shard.count}` : 'the whole file');
+  if (shardOf(checkpoint.shard) !== shardOf(options.shard)) {
+    throw new UsageError(`--resume: the checkpoint is of ${shardOf(checkpoint.shard)}, not ${shardOf(options.shard)}; resume it with the same --shard`);
   }
   if (options.identifier && options.identifier !== (checkpoint.identifier ?? undefined)) {
     throw new UsageError(`--resume: the interrupted run used ${checkpoint.identifier ? `--identifier ${checkpoint.identifier}` : 'no --identifier'}; resume it the same way`);
@@ -136,17 +153,24 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   const { operation, file } = options;
   const kind = fileKind(file);
   if (!kind) throw new UsageError(`--file must end in .ndjson, .jsonl or .csv: ${file}`);
-  const failedPath = options.failedFile ?? `${file}.failed.ndjson`;
+  if (options.shard && kind === 'csv') {
+    throw new UsageError('--shard needs an NDJSON file: a CSV record can span lines (a quoted line break), so where a record starts is known only by reading the file from its start');
+  }
+  const failedPath = options.failedFile ?? (options.shard ? `${file}.shard-${options.shard.index}-of-${options.shard.count}.failed.ndjson` : `${file}.failed.ndjson`);
   if (resolve(failedPath) === resolve(file)) throw new UsageError('--failed must not be the file being imported');
   const checkpointFile = checkpointPath(failedPath);
   const started = performance.now();
   // The batches' own options: a signal that the interruption below can fire is added to them.
   const cancel = new AbortController();
+  const signal = options.execute?.signal ? AbortSignal.any([options.execute.signal, cancel.signal]) : cancel.signal;
+  // Every batch in flight or waiting for the rate limit listens to it (a shared limiter's wait
+  // adds its own listener): more than Node's default ten, which it would warn about, by design.
+  setMaxListeners(8 * Math.max(options.concurrency ?? 4, 4) + 10, signal);
   let session;
   try {
     session = openBulkSession(registry, {
       connector: 'customer-io', operation, auth: options.auth,
-      options: { ...options.execute, signal: options.execute?.signal ? AbortSignal.any([options.execute.signal, cancel.signal]) : cancel.signal },
+      options: { ...options.execute, signal },
     });
   } catch (error) {
     if (error instanceof OperationError) throw new UsageError(`the credentials cannot be used: ${error.message}`);
@@ -162,14 +186,18 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     if (!(error instanceof StoppedBeforeSending)) throw error;
     return nothingSent(options, failedPath, checkpointFile, started);
   }
-  const start = startFrom(options, identity, checkpointFile);
+  const range = options.shard ? await shardRange(file, identity.bytes, options.shard, itemKeys(session.itemSchema)) : undefined;
+  const shard: CheckpointShard | undefined = options.shard && range
+    ? { index: options.shard.index, count: options.shard.count, start_byte: range.start, end_byte: range.end, first_line: range.firstLine }
+    : undefined;
+  const start = startFrom(options, identity, checkpointFile, range);
   const identifier = start.identifier;
 
   const source: Source = kind === 'csv'
     ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine })
-    : ndjsonSource(file, { keys: itemKeys(session.itemSchema), skipThrough: start.watermarkLine });
+    : ndjsonSource(file, { keys: itemKeys(session.itemSchema), skipThrough: start.watermarkLine, ...(range ? { range } : {}) });
   /** The bytes this run's source reads through (progress). */
-  const sourceBytes = identity.bytes;
+  const sourceBytes = range ? range.end - range.start : identity.bytes;
   // Starting over: the old checkpoint goes before the failed file it relies on is emptied.
   if (!options.resume) removeCheckpoint(checkpointFile);
   let failed: FailedItemsFile;
@@ -200,6 +228,7 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     in_flight: [...inFlight.values()].sort((a, b) => a.first_line - b.first_line),
     counts: structuredClone(ledger.settledThrough),
     runs: start.runs,
+    ...(shard ? { shard } : {}),
     updated_at: new Date().toISOString(),
   });
   const saveCheckpoint = () => {
@@ -384,6 +413,7 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     checkpoint: complete ? null : checkpointFile,
     ...(complete ? {} : { interrupted: { watermark_line: ledger.watermarkLine, items_after_watermark: ledger.openItems } }),
     ...(options.resume ? { resumed: { from_line: start.watermarkLine + 1, runs: start.runs } } : {}),
+    ...(shard ? { shard } : {}),
     ...(bulk.stopped && !bulk.stopped.ok ? { stopped: { code: bulk.stopped.error.code, message: bulk.stopped.error.message } } : {}),
   };
 }

@@ -2,13 +2,19 @@
 // at MAX_LINE_BYTES) are held. Lines are split on bytes, and a line that is not UTF-8 is refused
 // naming the byte where it goes wrong: a decoder that replaced it would import `caf�`. The rows
 // of each read chunk come as one array, so the import loop takes a chunk per await, not a row.
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { checkedItem, isObject, rowsOf, type Row, type Source } from './operations.js';
 import { firstInvalidUtf8, isUtf8, lossyText } from './utf8.js';
 
 /** A line longer than this cannot be an item (each is under 32 KB); it is reported, not buffered. */
 export const MAX_LINE_BYTES = 1024 * 1024;
-/** Bytes per read: fewer, larger reads cost less per line, and one is held at a time. */
+/**
+ * Bytes per read, and so rows made at once (about 350 items of 180 bytes). Larger reads cost
+ * fewer calls but import slower and bigger: the loop then goes longer between two looks at the
+ * answers that have come in, so batches stay in flight longer, and what their items keep alive
+ * outlives the young generation (measured: 256 KB reads, seven full collections a million people
+ * and 180 MB of RSS; 64 KB, one and 130 MB).
+ */
 const READ_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 
@@ -50,9 +56,31 @@ export interface NdjsonOptions {
 /** `counted()`: the lines and items read so far (all of them once the rows are read through). */
 export function ndjsonSource(file: string, options: NdjsonOptions): Source & { counted(): { lines: number; items: number } } {
   const { range } = options;
-  // An empty range (a shard of a file too small to have a line in it) reads nothing.
-  const stream = range && range.end <= range.start ? undefined : createReadStream(file, { highWaterMark: READ_BYTES, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
   let bytes = 0; // read so far by this source (a shard counts from its start)
+  /**
+   * The file (or the range of it) in reads of READ_BYTES into one buffer, read into again and
+   * again: a new buffer per read would be memory outside the heap that only a full collection
+   * gives back. Each read is used up before the next one overwrites it (what outlives it is copied).
+   */
+  async function* reads(): AsyncGenerator<Buffer> {
+    const end = range?.end ?? Infinity;
+    let position = range?.start ?? 0;
+    if (position >= end) return; // an empty range: a shard of a file too small to have a line in it
+    const handle = await open(file, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(READ_BYTES);
+      for (;;) {
+        const want = Math.min(READ_BYTES, end - position);
+        if (want <= 0) return;
+        const { bytesRead } = await handle.read(buffer, 0, want, position);
+        if (bytesRead === 0) return;
+        position += bytesRead;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
   let line = (range?.firstLine ?? 1) - 1;
   let index = range?.firstIndex ?? 0;
   const chunks = (async function* (): AsyncGenerator<Row[]> {
@@ -111,10 +139,10 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source & { c
         tooLong = true; // drop it: only its line number matters
         rest = undefined;
       } else {
-        rest = tail.length ? tail : undefined;
+        rest = tail.length ? Buffer.from(tail) : undefined; // a copy: the read buffer is read into again
       }
     };
-    for await (const chunk of (stream ?? []) as AsyncIterable<Buffer>) {
+    for await (const chunk of reads()) {
       bytes += chunk.length;
       let from = 0;
       if (rest || tooLong) {
@@ -147,6 +175,6 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source & { c
   })();
   return {
     chunks, rows: rowsOf(chunks), itemOf: (text) => ndjsonItem(text, options.keys).item,
-    bytesRead: () => bytes, close: () => stream?.destroy(), counted: () => ({ lines: line, items: index }),
+    bytesRead: () => bytes, close: () => void chunks.return(undefined), counted: () => ({ lines: line, items: index }),
   };
 }

@@ -114,6 +114,10 @@ export function send(client: Got, request: PreparedRequest, options: SendOptions
     });
     stream.once('end', () =>
       settle(() => {
+        // As got's promise interface does once it has the body: a stream request is not destroyed
+        // by itself, and until it is, it keeps its listener on the call's signal (and with it
+        // the whole request) alive.
+        stream.destroy();
         const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
         resolve({ status: status!, headers, text: bytes.toString('utf8'), bytes });
       }),

@@ -4,6 +4,11 @@
 // shows of a batch is that batch, redacted, even after later batches were sent.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImportFailureRecord, ImportSummary } from '../cli/import.js';
+import { runCli } from '../cli/main.js';
 import { servicesOf } from '../runtime/services.js';
 import { fillTemplate } from '../runtime/plan/template.js';
 import { entrySerialiser } from '../runtime/runners/bulk/entry-serialiser.js';
@@ -106,5 +111,38 @@ describe('bulk operations on the wire', () => {
     expect(shown.map((e) => e.id)).toEqual(same.map((e) => e.id));
     expect(shown.filter((e) => e.attributes!.note === '[REDACTED]')).toHaveLength(same.filter((e) => e.attributes!.note === 'key-test').length);
     expect(JSON.stringify(result)).not.toContain('key-test');
+  });
+});
+
+describe('imported items over the size limits', () => {
+  let server: LocalServer;
+  const dir = mkdtempSync(join(tmpdir(), 'cio-bulk-limits-'));
+  beforeAll(async () => {
+    server = await startLocalServer();
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an event over the entry\'s 32 KB whether or not its data is over its own 100 KB, and sends the rest', async () => {
+    server.seen.length = 0;
+    const file = join(dir, 'events.ndjson');
+    const event = (line: number, bytes: number) => JSON.stringify({ identifiers: { id: `u${line}` }, name: 'purchase', data: { line, pad: 'x'.repeat(bytes) } });
+    writeFileSync(file, `${[event(1, 10), event(2, 40_000), event(3, 150_000), event(4, 32_700), event(5, 10)].join('\n')}\n`);
+    const { output, exitCode } = await runCli(
+      ['import', 'customer-io', 'bulk_track_events', '--file', file, '--auth', JSON.stringify({ ...TRACK_AUTH, region: 'us' }), '--origin', server.origin, '--quiet'],
+      {}, await sharedRegistry(),
+    );
+    const summary = output as ImportSummary;
+    expect(exitCode).toBe(1);
+    expect(summary).toMatchObject({ read: 5, accepted: 2, failed: 3 });
+    const wire = server.seen.flatMap((s) => (JSON.parse(s.body) as { batch: Entry[] }).batch);
+    expect(wire.map((e) => e.attributes!.line)).toEqual([1, 5]);
+    const records = readFileSync(`${file}.failed.ndjson`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ImportFailureRecord);
+    expect(records.map((r) => [r.line, r.reason])).toEqual([[2, 'invalid'], [3, 'invalid'], [4, 'invalid']]);
+    for (const record of records) expect(record.message).toMatch(/"item": must be at most 32767 bytes \(it is \d+\)/);
+    expect((records[1]!.item as { data: { pad: string } }).data.pad).toHaveLength(150_000); // the item as read, with the id it was given
+    expect((records[1]!.item as { id: string }).id).toMatch(ULID);
   });
 });

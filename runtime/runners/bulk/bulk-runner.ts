@@ -11,7 +11,7 @@ import type { Envelope, SuccessMeta } from '../../envelope.js';
 import { normalise } from '../../input/normalise.js';
 import { describeErrors } from '../../input/validation.js';
 import { fillTemplate } from '../../plan/template.js';
-import { BatchSender, type BatchTarget, type BulkFailure, type BulkOptions, type BulkSummary } from './batch-sender.js';
+import { BatchSender, entrySchema, type BatchTarget, type BulkFailure, type BulkOptions, type BulkSummary } from './batch-sender.js';
 import { entrySerialiser, type EntrySerialiser } from './entry-serialiser.js';
 
 export type Item = Record<string, unknown>;
@@ -24,6 +24,44 @@ function mappingOf(operation: LoadedOperation): BulkMapping {
 /** The schema one item of a bulk operation must fit. */
 export function itemSchema(operation: LoadedOperation): JsonSchema {
   return (operation.input_schema.properties as Record<string, JsonSchema>)[mappingOf(operation).items]!.items as JsonSchema;
+}
+
+/** Keywords whose values are data, not schemas: a `maxBytes` in them is not a limit. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/** `schema` without its `maxBytes` limits of `cap` bytes or more, copied where it changes. */
+function withoutLimitsFrom(schema: unknown, cap: number): unknown {
+  if (Array.isArray(schema)) {
+    const items = schema.map((item) => withoutLimitsFrom(item, cap));
+    return items.some((item, i) => item !== schema[i]) ? items : schema;
+  }
+  if (schema === null || typeof schema !== 'object') return schema;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(schema)) {
+    const next = key === 'maxBytes' && typeof value === 'number' && value >= cap ? undefined : DATA_KEYWORDS.has(key) ? value : withoutLimitsFrom(value, cap);
+    if (next !== value) (copy ??= { ...(schema as Record<string, unknown>) })[key] = next;
+  }
+  if (copy) for (const key of Object.keys(copy)) if (copy[key] === undefined) delete copy[key];
+  return copy ?? schema;
+}
+
+const checkedItemSchemas = new WeakMap<LoadedOperation, JsonSchema>();
+
+/**
+ * The schema a bulk item is checked against before it is serialised: the item schema without
+ * its byte limits of `entryMaxBytes` or more (event data's 100,000 bytes, against an entry's
+ * 32,767). The entry's own limit, checked on the text the item is serialised into, implies them,
+ * and measuring them meant serialising the data once more inside the validator (four fifths of
+ * checking an event). An item over them is refused all the same, by the entry's limit. The build
+ * precompiles these schemas too (scripts/validator-precompile.ts).
+ */
+export function checkedItemSchema(operation: LoadedOperation, entryMaxBytes: number): JsonSchema {
+  let schema = checkedItemSchemas.get(operation);
+  if (!schema) {
+    schema = Number.isFinite(entryMaxBytes) ? (withoutLimitsFrom(itemSchema(operation), entryMaxBytes) as JsonSchema) : itemSchema(operation);
+    checkedItemSchemas.set(operation, schema);
+  }
+  return schema;
 }
 
 /** One item as the entry its batch carries. */
@@ -69,7 +107,7 @@ export class ItemSender<R> {
 
   constructor(context: Pick<RunContext, 'connector' | 'operation' | 'call' | 'validator'>, options: ItemOptions<R>) {
     const target = batchTarget(context);
-    this.schema = itemSchema(context.operation);
+    this.schema = checkedItemSchema(context.operation, Number(entrySchema(target).maxBytes ?? Infinity));
     this.validate = options.checked ? undefined : context.validator(this.schema);
     this.serialise = serialiserFor(context.operation, target);
     this.sender = new BatchSender<R>(target, { ...options, label: () => 'item' });

@@ -38,11 +38,17 @@ const RULES: [Stage, (frame: Frame) => boolean][] = [
   ['hash pass (SHA-256 of the file, for ids and resume)', (f) => has(f, '/cli/import/file-identity.', '/cli/import/shard.')],
   ['checkpoint, failed file, ledger, progress', (f) => has(f, '/cli/import/checkpoint.', '/cli/import/failed-file.', '/cli/import/ledger.', '/cli/import/progress.')],
   ['serialise and pack batches', (f) =>
-    has(f, '/runtime/plan/build-request.', '/runtime/plan/template.', '/runtime/byte-size.', '/runtime/runners/bulk/pack.', '/runtime/runners/bulk/entry-serialiser.', '/runtime/plan/serialised-list.')],
+    has(f, '/runtime/plan/build-request.', '/runtime/plan/template.', '/runtime/byte-size.', '/runtime/runners/bulk/pack.', '/runtime/runners/bulk/entry-serialiser.',
+      '/runtime/runners/bulk/batch-body.') ||
+    // BatchSender.add measures and packs; its send() is sending (the next rule)
+    (has(f, '/runtime/runners/bulk/batch-sender.') && f.functionName === 'add') ||
+    (f.url === '' && f.functionName === 'serialiseEntry')], // made by entry-serialiser.ts with new Function
   ['send (plan the request, got, HTTP, socket writes)', (f) =>
     has(f, '/runtime/send/', '/runtime/run-context.', '/runtime/plan/', '/runtime/runners/single.', '/runtime/runners/output.', '/runtime/redact.', '/node_modules/got/', 'p-cancelable', 'node:_http', 'node:http', 'node:net', 'node:internal/stream_base_commons', 'node:internal/http')],
   ['validate (item schema, keys)', (f) => has(f, '/runtime/input/', '/cli/import/operations.') || (f.url === '' && /^validate\d*$/.test(f.functionName))],
   ['event ids', (f) => has(f, '/cli/import/stable-ids.', '/runtime/plan/event-ids.')],
+  // The NDJSON reader reads in its own function, called from the parsing generator.
+  ['read the file', (f) => has(f, '/cli/import/ndjson-source.') && f.functionName === 'reads'],
   ['parse (lines or CSV records into items)', (f) => has(f, '/cli/import/ndjson-source.', '/cli/import/csv-source.', '/cli/import/csv-record-guard.', '/cli/import/utf8.', '/node_modules/csv-parse/')],
   ['read the file', (f) => has(f, 'node:internal/fs/streams', 'node:internal/fs/promises', 'node:fs')],
 ];

@@ -22,7 +22,7 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-interface Frame {
+export interface Frame {
   functionName: string;
   url: string;
 }
@@ -30,7 +30,7 @@ interface Frame {
 const has = (frame: Frame, ...parts: string[]) => parts.some((part) => frame.url.includes(part));
 
 /** Rules in priority order: a sample goes to the first stage whose rule matches a frame of its stack. */
-const RULES: [Stage, (frame: Frame) => boolean][] = [
+const RULES: Rule<Stage>[] = [
   ['garbage collection', (f) => f.functionName === '(garbage collector)'],
   ['idle (waiting for answers or the disk)', (f) => f.functionName === '(idle)' || f.functionName === '(program)'],
   ['start-up (load the package, connectors, validators)', (f) =>
@@ -59,39 +59,51 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
 }
 
-/** Milliseconds of profile time per stage. */
-export function stagesOf(profile: CpuProfile): Record<Stage, number> {
+export type Rule<S extends string> = [S, (frame: Frame) => boolean];
+
+/**
+ * Milliseconds of profile time per stage. `priority`: a sample goes to the first rule, in the
+ * rules' order, that any frame of its stack matches (what an import's stages need: a stack
+ * crosses several). `nearest`: to the rule of the frame closest to the sample (what work a
+ * library does for its caller). A sample no rule matches goes to `rest`.
+ */
+export function classifyProfile<S extends string>(profile: CpuProfile, rules: Rule<S>[], rest: S, mode: 'priority' | 'nearest'): Map<S, number> {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  // Each distinct leaf is classified once.
-  const stageOf = new Map<number, Stage>();
-  const classify = (leaf: number): Stage => {
-    let best = RULES.length;
-    for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
-      const frame = byId.get(id)!.callFrame;
-      for (let r = 0; r < best; r++) {
-        if (RULES[r]![1](frame)) {
-          best = r;
-          break;
-        }
-      }
-    }
-    return best < RULES.length ? RULES[best]![0] : 'the import loop and promise machinery';
+  const ruleOf = (frame: Frame, below: number) => {
+    for (let r = 0; r < below; r++) if (rules[r]![1](frame)) return r;
+    return below;
   };
-  const totals = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>;
+  // Each distinct leaf is classified once.
+  const stageOf = new Map<number, S>();
+  const classify = (leaf: number): S => {
+    let best = rules.length;
+    for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
+      best = ruleOf(byId.get(id)!.callFrame, best);
+      if (mode === 'nearest' && best < rules.length) break;
+    }
+    return best < rules.length ? rules[best]![0] : rest;
+  };
+  const totals = new Map<S, number>();
   profile.samples.forEach((leaf, i) => {
     let stage = stageOf.get(leaf);
     if (!stage) stageOf.set(leaf, (stage = classify(leaf)));
-    totals[stage] += (profile.timeDeltas[i] ?? 0) / 1000;
+    totals.set(stage, (totals.get(stage) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
   return totals;
+}
+
+/** An import's CPU time by stage, in milliseconds. */
+export function stagesOf(profile: CpuProfile): Record<Stage, number> {
+  const totals = classifyProfile(profile, RULES, 'the import loop and promise machinery', 'priority');
+  return Object.fromEntries(STAGES.map((stage) => [stage, totals.get(stage) ?? 0])) as Record<Stage, number>;
 }
 
 export interface GcSummary {

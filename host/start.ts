@@ -1,8 +1,9 @@
 // `npm start` and `cio-connectors host`: build the page, start the embedded sandbox, then the
-// reference host that targets it by default, and print where they are.
+// reference host that targets it by default, and print where they are. The sandbox runs in a
+// worker thread of its own (sandbox/thread.ts), so a long import into it never holds up the page.
 import { fileURLToPath } from 'node:url';
 import { loadConnectors } from '../runtime/index.js';
-import { startSandbox } from '../sandbox/index.js';
+import { startSandboxThread } from '../sandbox/thread.js';
 import { buildWeb, defaultWebOutDir, type WebBuildMode } from './build.js';
 import { createHostServer, type SandboxInfo } from './server.js';
 import type { TriggerView } from './triggers.js';
@@ -56,7 +57,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   if (options.build !== false) await buildWeb({ mode: options.build ?? 'production', outDir: webOutDir });
   const sandbox = options.noSandbox
     ? undefined
-    : await startSandbox({ port: options.sandboxPort ?? DEFAULT_SANDBOX_PORT, host, ...(options.sandboxStateFile ? { stateFile: options.sandboxStateFile } : {}) });
+    : await startSandboxThread({ port: options.sandboxPort ?? DEFAULT_SANDBOX_PORT, host, ...(options.sandboxStateFile ? { stateFile: options.sandboxStateFile } : {}) });
   try {
     const registry = await loadConnectors();
     const server = await createHostServer({

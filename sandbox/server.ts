@@ -27,8 +27,8 @@ export interface ServerConfig {
   /** Broadcast triggers: one per this many ms per key (0: no limit). */
   triggerIntervalMs: number;
   origin(): string;
-  /** Called after every request that changed the state. */
-  persist(): void;
+  /** Called after every request that changed the state; the answer waits for what it returns (the change being durable). */
+  persist(): void | Promise<void>;
 }
 
 interface Mount {
@@ -158,7 +158,7 @@ export function createSandboxServer(config: ServerConfig): Server {
       takeTrigger: () => !triggerLimiter || triggerLimiter.take(config.credentials.app_api_key),
     };
     const reply = found.route.handle(ctx);
-    if (method !== 'GET' && reply.status < 300) config.persist();
+    if (method !== 'GET' && reply.status < 300) await config.persist();
     return reply;
   }
 

@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'host/dist-web/**', 'node_modules/**', 'types/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'types/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 // cio-connectors: list, describe and run operations from a terminal. Prints JSON; exits
 // non-zero when the envelope is a failure, so scripts and CI can rely on it.
 import { parseArgs } from 'node:util';
-import { loadConnectors, type Envelope, type Registry } from '../runtime/index.js';
+import { loadConnectors, PACKAGE_VERSION, type Envelope, type Registry } from '../runtime/index.js';
 import { authArgument, authFormOf, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
 import { IMPORT_USAGE, runImportCommand, type ImportIo } from './import.js';
 import { LISTEN_USAGE, runListenCommand } from './listen.js';
@@ -9,6 +9,7 @@ import { LISTEN_USAGE, runListenCommand } from './listen.js';
 export { UsageError, type CliResult } from './args.js';
 
 const USAGE = `Usage:
+  cio-connectors --version
   cio-connectors list
   cio-connectors describe <connector> [operation]
   cio-connectors run <connector> <operation> --input <json|@file> --auth <json|@file|env>
@@ -117,6 +118,7 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
   const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox({ port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state } : {}) });
   process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state)}\n`);
+  for (const warning of sandbox.warnings) process.stderr.write(`warning: ${warning}\n`);
   await untilStopped();
   await sandbox.close();
   process.stdout.write('Customer.io sandbox stopped.\n');
@@ -141,7 +143,7 @@ function portOption(value: string | undefined, name: string, fallback: number): 
   return port;
 }
 
-/** `cio-connectors host`: builds the page, starts the sandbox and the reference host, runs until SIGINT or SIGTERM. */
+/** `cio-connectors host`: serves the built page, starts the sandbox and the reference host, runs until SIGINT or SIGTERM. */
 async function runHostCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -172,6 +174,10 @@ async function runHostCommand(argv: string[]): Promise<void> {
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      process.stdout.write(`${PACKAGE_VERSION}\n`);
+      return;
+    }
     if (argv[0] === 'sandbox') {
       await runSandboxCommand(argv.slice(1));
       return;

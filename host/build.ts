@@ -1,10 +1,9 @@
-// Bundles the reference host's page (React + rjsf) with esbuild into host/dist-web/.
-// `npm start`, `cio-connectors host` and the browser test run it before serving; it takes about
-// a second. Run alone: `tsx host/build.ts [--development]`.
+// Bundles the reference host's page (React + rjsf) with esbuild into dist/web/ (`npm run build`
+// does it, so an installed package serves the page without esbuild, a dev dependency).
+// `npm start` and the browser test also run it before serving; it takes about a second. Run alone: `tsx host/build.ts [--development]`.
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { packageRoot } from '../runtime/package-root.js';
 
 export type WebBuildMode = 'production' | 'development';
@@ -22,7 +21,7 @@ export function webSourceDir(): string {
 }
 
 export function defaultWebOutDir(): string {
-  return join(packageRoot(), 'host', 'dist-web');
+  return join(packageRoot(), 'dist', 'web');
 }
 
 /**
@@ -35,6 +34,8 @@ export async function buildWeb(options: { mode?: WebBuildMode; outDir?: string }
   const source = webSourceDir();
   const started = performance.now();
   await mkdir(outDir, { recursive: true });
+  // esbuild is a dev dependency: loaded only to build, never by a host that serves the built page.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: [join(source, 'main.tsx')],
     outfile: join(outDir, 'app.js'),
@@ -44,7 +45,8 @@ export async function buildWeb(options: { mode?: WebBuildMode; outDir?: string }
     target: ['es2022'],
     jsx: 'automatic',
     minify: mode === 'production',
-    sourcemap: 'linked',
+    // The production page ships in the package; its 3 MB source map would only weigh it down.
+    sourcemap: mode === 'development' ? 'linked' : false,
     define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
     legalComments: 'linked',
     logLevel: 'warning',

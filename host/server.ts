@@ -8,7 +8,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Envelope, Registry, RuntimeEvent } from '../runtime/index.js';
 import { credentialScheme } from '../auth/scheme.js';
-import { servicesOf } from '../runtime/registry.js';
+import { servicesOf } from '../runtime/services.js';
 import { HttpProblem, objectField, readJsonBody, readRawBody, sendJson, stringField } from './http.js';
 import { routeCall, targetOf, type SandboxInfo } from './routing.js';
 import { TriggerHost, type TriggerView } from './triggers.js';

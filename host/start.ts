@@ -1,6 +1,10 @@
-// `npm start` and `cio-connectors host`: build the page, start the embedded sandbox, then the
-// reference host that targets it by default, and print where they are. The sandbox runs in a
-// worker thread of its own (sandbox/thread.ts), so a long import into it never holds up the page.
+// `npm start` and `cio-connectors host`: start the embedded sandbox, then the reference host that
+// targets it by default, and print where they are. `npm start` builds the page first; an installed
+// package serves the page `npm run build` put in dist/web (esbuild is not installed with it). The
+// sandbox runs in a worker thread of its own (sandbox/thread.ts), so a long import into it never
+// holds up the page.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConnectors } from '../runtime/index.js';
 import { startSandboxThread } from '../sandbox/thread.js';
@@ -22,9 +26,9 @@ export interface LocalHostOptions {
   sandboxStateFile?: string;
   /** Start without the sandbox: only the US and EU targets. */
   noSandbox?: boolean;
-  /** How to build the page (false: serve what host/dist-web already holds). */
+  /** Build the page first (default: no, serve what `npm run build` put in dist/web). */
   build?: WebBuildMode | false;
-  /** Where the page is built to and served from (default host/dist-web). */
+  /** Where the page is built to and served from (default dist/web). */
   webOutDir?: string;
 }
 
@@ -54,7 +58,10 @@ function warnTriggersLeft(left: TriggerView[]): void {
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const host = options.host ?? '127.0.0.1';
   const webOutDir = options.webOutDir ?? defaultWebOutDir();
-  if (options.build !== false) await buildWeb({ mode: options.build ?? 'production', outDir: webOutDir });
+  if (options.build) await buildWeb({ mode: options.build, outDir: webOutDir });
+  else if (!existsSync(join(webOutDir, 'index.html'))) {
+    throw new Error(`the host page is not built in ${webOutDir}: run \`npm run build\` (or \`npm start\`, which builds it) first`);
+  }
   const sandbox = options.noSandbox
     ? undefined
     : await startSandboxThread({ port: options.sandboxPort ?? DEFAULT_SANDBOX_PORT, host, ...(options.sandboxStateFile ? { stateFile: options.sandboxStateFile } : {}) });
@@ -69,7 +76,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
     const c = sandbox?.credentials;
     const banner = sandbox
-      ? `Host: ${server.url}  (sandbox at ${sandbox.origin}; sandbox credentials site_id ${c!.site_id}, track key ${c!.track_api_key}, app key ${c!.app_api_key})`
+      ? `Host: ${server.url}  (sandbox at ${sandbox.origin}; sandbox credentials site_id ${c!.site_id}, track key ${c!.track_api_key}, app key ${c!.app_api_key})${sandbox.warnings.map((w) => `\nwarning: ${w}`).join('')}`
       : `Host: ${server.url}  (no sandbox: US and EU production targets only)`;
     return {
       url: server.url,
@@ -110,7 +117,7 @@ export async function runUntilInterrupted(options: LocalHostOptions): Promise<Lo
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
-    const started = await runUntilInterrupted(optionsFromEnvironment());
+    const started = await runUntilInterrupted({ ...optionsFromEnvironment(), build: 'production' });
     process.stdout.write(`${started.banner}\nPress Ctrl-C to stop.\n`);
   } catch (error) {
     process.stderr.write(`npm start: ${(error as Error).message}\n`);

@@ -5,8 +5,8 @@
 // this process's memory: credentials are never written anywhere, and every answer is redacted.
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Envelope, EnvelopeError, Registry, ReportingEvent, RuntimeEvent, TriggerResult, TriggerState } from '../runtime/index.js';
-import { servicesOf } from '../runtime/registry.js';
+import type { Envelope, EnvelopeError, FieldProblem, Registry, ReportingEvent, RuntimeEvent, TriggerResult, TriggerState } from '../runtime/index.js';
+import { servicesOf } from '../runtime/services.js';
 import { makeRedactor, REDACTED, redactValue, type Redactor } from '../runtime/redact.js';
 import { callSecrets } from '../runtime/send/call-secrets.js';
 import { DEFAULT_MAX_TRIGGER_BODY_BYTES } from '../runtime/triggers/lifecycle.js';
@@ -115,7 +115,7 @@ export interface TriggerHostOptions {
   maxBodyBytes?: number;
 }
 
-function failure(message: string, details?: unknown): { ok: false; error: EnvelopeError } {
+function failure(message: string, details?: FieldProblem[]): { ok: false; error: EnvelopeError } {
   return { ok: false, error: { code: 'user_input_error', message, retryable: false, ...(details === undefined ? {} : { details }) } };
 }
 

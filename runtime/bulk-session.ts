@@ -7,7 +7,7 @@ import type { JsonSchema, LoadedOperation } from './definitions.js';
 import { userInputError, type Envelope } from './envelope.js';
 import { checked } from './input/check.js';
 import type { Registry } from './registry.js';
-import { servicesOf } from './registry.js';
+import { servicesOf } from './services.js';
 import { runContext } from './run-context.js';
 import { itemSchema, sendItems, type Item, type ItemOptions } from './runners/bulk/bulk-runner.js';
 import type { BulkSummary } from './runners/bulk/run-bulk.js';
@@ -36,7 +36,7 @@ export function openBulkSession(registry: Registry, call: { connector: string; o
   const operation = connector?.operationsByName.get(call.operation);
   if (!connector || operation?.runner !== 'bulk') throw userInputError(`${call.connector} ${call.operation} is not a bulk operation`);
   const auth = checked(services, connector.auth_schema, call.auth, 'auth');
-  const context = runContext(services, { connector, operation, auth, input: {}, options: call.options ?? {}, secrets: callSecrets(connector, auth) });
+  const context = runContext(services, { connector, operation, auth, input: {}, options: call.options ?? {}, secrets: callSecrets(connector, auth), telemetry: undefined });
   return {
     operation,
     itemSchema: itemSchema(operation),

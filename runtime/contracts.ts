@@ -3,11 +3,11 @@
 //
 //   execute (execute.ts)  → normalise + validate (input/) → a runner (runners/)
 //   a runner              → plans a request (plan/) → sends it (send/) → an envelope
-import type { Got } from 'got';
 import type { AuthValues, Region } from '../auth/types.js';
-import type { RegionTable, ResolvedBase } from '../auth/regions.js';
+import type { ResolvedBase } from '../auth/regions.js';
 import type { HttpMethod, JsonSchema, LoadedConnector, LoadedOperation } from './definitions.js';
 import type { Envelope, ShownRequest } from './envelope.js';
+import type { ConnectorOperations } from '../types/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // What a host asks for
@@ -46,13 +46,29 @@ export type RuntimeEvent =
   | { type: 'failure'; operation: string; attempt: number; code: string; message: string }
   | { type: 'retry'; operation: string; attempt: number; delay_ms: number };
 
-export interface ExecuteRequest {
-  connector: string;
-  operation: string;
+/**
+ * One call. With the connector and operation written as literals, `input` is typed from the
+ * generated types (types/) and a misspelt operation does not compile; with names only known at
+ * run time (a host's stored workflow), both are strings and input any object.
+ */
+export interface ExecuteRequest<C extends string = string, O extends string = string> {
+  connector: C;
+  operation: O;
   auth: AuthValues;
-  input?: Record<string, unknown>;
+  input?: InputOf<C, O>;
   options?: ExecuteOptions;
 }
+
+export type ConnectorName = keyof ConnectorOperations;
+/** The operations a connector name allows: its own when it is a known connector, any string otherwise. */
+export type OperationName<C extends string> = C extends ConnectorName ? Extract<keyof ConnectorOperations[C], string> : string;
+/** A literal operation name must be one of the connector's (the error lists them); a string known only at run time passes. */
+export type CheckedOperation<C extends string, O extends string> = string extends O ? O : O extends OperationName<C> ? O : OperationName<C>;
+type Typed<C extends string, O extends string> = C extends ConnectorName ? (O extends keyof ConnectorOperations[C] ? ConnectorOperations[C][O] : never) : never;
+/** What an operation takes: its generated input type, or any object when the names are not literals. */
+export type InputOf<C extends string, O extends string> = [Typed<C, O>] extends [never] ? Record<string, unknown> : Typed<C, O> extends { input: infer I } ? I : never;
+/** What a successful call's `output` is: its generated output type, or unknown. */
+export type OutputOf<C extends string, O extends string> = [Typed<C, O>] extends [never] ? unknown : Typed<C, O> extends { output: infer R } ? R : never;
 
 // ---------------------------------------------------------------------------------------------
 // Plan: input → request
@@ -147,11 +163,38 @@ export interface RateLimiter {
   acquire(bucket: RateBucket, signal?: AbortSignal, maxWaitMs?: number): Promise<number>;
 }
 
-/** The registry's internals, which execute() and the CLI's import use; hosts never see them. */
-export interface Services {
-  connector(name: string): LoadedConnector | undefined;
-  validator(schema: JsonSchema): Validator;
-  client(connector: LoadedConnector): Got;
-  rateLimiter: RateLimiter | undefined;
-  regions: RegionTable;
+// ---------------------------------------------------------------------------------------------
+// Observe: what the host's logger and tracer are told (runtime/telemetry)
+
+/** The call being observed, as execute() was asked for it. */
+export interface ObservedCall {
+  connector: string;
+  operation: string;
+  region: string | undefined;
+  dryRun: boolean;
+}
+
+/** One HTTP exchange about to start: what is sent (shown, so without credentials). */
+export interface AttemptStart {
+  attempt: number;
+  request: ShownRequest;
+  /** The operation's path as defined (`/v1/customers/{identifier}/events`), a low-cardinality name for it. */
+  urlTemplate: string | undefined;
+}
+
+/** How one exchange ended: Customer.io's status, or the transport failure (timeout, network…). */
+export interface AttemptEnd {
+  duration_ms: number;
+  status_code?: number;
+  failure?: string;
+}
+
+/** What sending reports about one call: each exchange's start, and its end through the returned function. */
+export interface CallTelemetry {
+  attemptStarted(start: AttemptStart): (end: AttemptEnd) => void;
+}
+
+/** Observes whole calls: runs `run` inside the call's span and logs how it ended. */
+export interface Telemetry {
+  observeCall(call: ObservedCall, run: (telemetry: CallTelemetry) => Promise<Envelope>): Promise<Envelope>;
 }

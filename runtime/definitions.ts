@@ -66,6 +66,8 @@ export interface HttpMapping {
   auth?: boolean;
   /** true for a POST that is safe to repeat (the retry policy treats GET/PUT/DELETE as such already). */
   idempotent?: boolean;
+  /** true for a POST that only reads (a search, a preview): read-only and safe to repeat. */
+  read_only?: true;
   event_ids?: EventIdPlacement;
   identifier?: IdentifierChoice;
   /** The largest JSON body Customer.io accepts on this endpoint, in bytes. */
@@ -176,6 +178,8 @@ export interface OperationFile {
   /** For `type: trigger`: what the trigger listens to and how its webhook is registered. */
   trigger?: TriggerMapping;
   hidden?: boolean;
+  /** Running it sends or schedules a message to people (hosts confirm before, never replay by accident). */
+  sends_message?: true;
   /** How the request is made when it cannot be pure data: a planner in runtime/plan (default: the http mapping). */
   plan?: 'raw';
   /** How the operation runs when it is more than one request of its own: `bulk` (runtime/runners). */

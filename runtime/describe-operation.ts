@@ -1,8 +1,9 @@
 // What a host is told about one operation (registry.describe()): its form schemas and where it
 // belongs, without the request mapping, examples or the file it came from.
-import type { JsonSchema, LoadedOperation } from './definitions.js';
+import type { JsonSchema, LoadedConnector, LoadedOperation } from './definitions.js';
+import { effectsOf, type OperationEffects } from './operation-effects.js';
 
-export interface OperationDescription {
+export interface OperationDescription extends OperationEffects {
   name: string;
   title: string;
   description: string;
@@ -16,7 +17,7 @@ export interface OperationDescription {
   kind: 'action' | 'ddl' | 'trigger';
 }
 
-export function describeOperation(op: LoadedOperation): OperationDescription {
+export function describeOperation(op: LoadedOperation, connector: LoadedConnector): OperationDescription {
   return {
     name: op.name,
     title: op.title,
@@ -28,5 +29,6 @@ export function describeOperation(op: LoadedOperation): OperationDescription {
     output_schema: op.output_schema,
     resource: op.resource,
     kind: op.type ?? 'action',
+    ...effectsOf(op, connector),
   };
 }

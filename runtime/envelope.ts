@@ -10,15 +10,51 @@ export interface ShownRequest {
   body?: unknown;
 }
 
-export interface EnvelopeError {
-  code: ErrorCode;
+/** One field that broke one rule: what `user_input_error` lists in `details`. */
+export interface FieldProblem {
+  /** Where the problem is, as a person reads it: `input.device.platform`. */
+  field: string;
+  /** The schema rule that failed: `required`, `maxBytes`, `enum`… */
+  rule: string;
+  message?: string;
+}
+
+/** Added to the details of any call that was sent, whatever went wrong. */
+export interface SentCallDetails {
+  /** An attempt may have been carried out by Customer.io: reconcile before sending again. */
+  may_have_been_processed?: true;
+  /** Ids from Customer.io's answer to reconcile with, when a call not safe to repeat failed ambiguously. */
+  delivery_id?: unknown;
+  id?: unknown;
+  trigger_id?: unknown;
+  /** With every page asked for: how many pages arrived before the one that failed. */
+  pages_fetched?: number;
+  /** A raw request's answer, as its output would have shown it (status, headers, body). */
+  response?: unknown;
+}
+
+/** What `error.details` holds, by `error.code`. */
+export interface ErrorDetailsByCode {
+  /** Each field and the rule it broke; or, from testAuth, the region the credentials belong to. */
+  user_input_error: FieldProblem[] | { region: string };
+  auth_error: SentCallDetails;
+  /** `region`: the workspace's region, when the request went to the other one. */
+  api_error: SentCallDetails & { region?: string };
+  rate_limited: SentCallDetails;
+  timeout: SentCallDetails;
+  connector_error: SentCallDetails;
+}
+
+interface ErrorFields {
   message: string;
   status_code?: number;
   body?: unknown;
   retryable: boolean;
   retry_after_s?: number;
-  details?: unknown;
 }
+
+/** A failure, its `details` typed by its `code` (narrow on `code` to read them). */
+export type EnvelopeError = { [C in ErrorCode]: ErrorFields & { code: C; details?: ErrorDetailsByCode[C] } }[ErrorCode];
 
 export interface SuccessMeta {
   request: ShownRequest;
@@ -29,6 +65,8 @@ export interface SuccessMeta {
   pages?: number;
   /** Time spent waiting for the client-side rate limit, in ms. */
   waited_ms?: number;
+  /** How long each HTTP exchange took, in ms, in order (retries and pages included). */
+  attempt_durations_ms?: number[];
 }
 
 export type Envelope<T = unknown> =
@@ -37,7 +75,7 @@ export type Envelope<T = unknown> =
   | { ok: false; error: EnvelopeError; meta?: Partial<SuccessMeta> };
 
 /** What went wrong, before the retry policy (send/retry.ts) has said whether trying again helps. */
-export type Problem = Omit<EnvelopeError, 'retryable'>;
+export type Problem = EnvelopeError extends infer E ? (E extends EnvelopeError ? Omit<E, 'retryable'> : never) : never;
 
 /** A failure found while preparing or interpreting a call; the runtime turns it into an envelope. */
 export class OperationError extends Error {
@@ -47,6 +85,6 @@ export class OperationError extends Error {
   }
 }
 
-export function userInputError(message: string, details?: unknown): OperationError {
+export function userInputError(message: string, details?: ErrorDetailsByCode['user_input_error']): OperationError {
   return new OperationError({ code: 'user_input_error', message, ...(details === undefined ? {} : { details }) });
 }

@@ -4,6 +4,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { ConnectorFile, JsonSchema, LoadedConnector, LoadedOperation, Pagination } from './definitions.js';
 import { packageRoot } from './package-root.js';
+import { EMBEDDED, type EmbeddedData } from './embedded.js';
 import { loadPrebuilt } from './prebuilt-definitions.js';
 import { clearFileCache, filesRead, loadBundledSchema, readJsonFile } from './schema-bundle.js';
 
@@ -170,6 +171,20 @@ export function loadSources(root: string = packageRoot()): { connectors: LoadedC
   return { connectors, files };
 }
 
-export function loadManifest(root: string = packageRoot()): LoadedConnector[] {
-  return loadPrebuilt(root) ?? loadSources(root).connectors;
+/** Connectors as the published entry carries them (runtime/embedded.ts). */
+function fromEmbedded(embedded: EmbeddedData): LoadedConnector[] {
+  return embedded.connectors.map(({ loaded_operations, ...connector }) => ({
+    ...connector,
+    operationsByName: new Map(loaded_operations.map((operation) => [operation.name, operation])),
+  }));
+}
+
+/**
+ * The connectors: carried by the published entry itself, or, from the sources (and when a host
+ * names a `root`), the build's prebuilt file while it is current, else the definition files.
+ */
+export function loadManifest(root?: string): LoadedConnector[] {
+  if (root === undefined && EMBEDDED) return fromEmbedded(EMBEDDED);
+  const from = root ?? packageRoot();
+  return loadPrebuilt(from) ?? loadSources(from).connectors;
 }

@@ -2,12 +2,13 @@
 // reads no files of its own.
 import { join } from 'node:path';
 import { RegionTable, type RegionTableData } from '../auth/regions.js';
+import { EMBEDDED } from './embedded.js';
 import { packageRoot } from './package-root.js';
 import { readJsonFile } from './schema-bundle.js';
 
 let table: RegionTable | undefined;
 
 export function regionTable(): RegionTable {
-  table ??= new RegionTable(readJsonFile<RegionTableData>(join(packageRoot(), 'auth', 'regions.json')));
+  table ??= new RegionTable(EMBEDDED?.regions ?? readJsonFile<RegionTableData>(join(packageRoot(), 'auth', 'regions.json')));
   return table;
 }

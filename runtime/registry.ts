@@ -4,19 +4,23 @@
 // package's own programs (the CLI's import).
 import type { Got } from 'got';
 import type { AuthValues } from '../auth/types.js';
-import type { ExecuteOptions, ExecuteRequest, Services } from './contracts.js';
+import type { CheckedOperation, ExecuteOptions, ExecuteRequest, OutputOf, Telemetry } from './contracts.js';
+import { attachServices, type Services } from './services.js';
 import type { JsonSchema, LoadedConnector } from './definitions.js';
 import type { Envelope } from './envelope.js';
 import { describeOperation, type OperationDescription } from './describe-operation.js';
 import { executeOperation } from './execute.js';
 import { validatorFor } from './input/validation.js';
 import { loadManifest } from './loader.js';
+import { usePackageRoot } from './package-root.js';
 import { regionTable } from './regions.js';
 import { createHttpClient } from './send/dispatch.js';
 import { LocalRateLimiter, type RateLimiter } from './send/rate-limit.js';
 import { settle } from './send/retry.js';
+import { makeTelemetry, type Logger, type TracerLike } from './telemetry/index.js';
 import { MemoryEventStore, type TriggerEventStore } from './triggers/event-store.js';
-import { disableTrigger, enableTrigger, handleTriggerRequest, type DisableTriggerRequest, type EnableTriggerRequest, type TriggerEnvelope, type TriggerRequest, type TriggerResult } from './triggers/lifecycle.js';
+import type { DisableTriggerRequest, EnableTriggerRequest, TriggerEnvelope, TriggerRequest, TriggerResult } from './triggers/contracts.js';
+import { disableTrigger, enableTrigger, handleTriggerRequest } from './triggers/lifecycle.js';
 
 export interface ConnectorSummary {
   name: string;
@@ -39,7 +43,8 @@ export interface RegistryOptions {
   root?: string;
   /**
    * Client-side rate limiting: a LocalRateLimiter per registry by default; a shared one (such as
-   * BottleneckRateLimiter over Redis) for many workers; false to leave it to the host.
+   * RedisRateLimiter, entry point `customerio-tray-connectors/rate-limit-redis`) for many
+   * workers; false to leave it to the host.
    */
   rateLimiter?: RateLimiter | false;
   /**
@@ -48,16 +53,21 @@ export interface RegistryOptions {
    * `customerio-tray-connectors/trigger-event-store-redis`) when many workers share a webhook.
    */
   triggerEvents?: TriggerEventStore;
+  /**
+   * Where the runtime logs (pino, or anything with debug/info/warn/error taking fields and a
+   * message): a line per call at info (warn when Customer.io failed it, error when the connector
+   * did), each HTTP exchange at debug (method and URL). No credentials, bodies, inputs or outputs.
+   */
+  logger?: Logger;
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer('…')`): a span per call, a child span per HTTP
+   * exchange with the HTTP semantic-convention attributes. Credentials are never recorded.
+   */
+  tracer?: TracerLike;
 }
 
-const servicesByRegistry = new WeakMap<Registry, Services>();
 
-/** The runtime's services behind a registry: for this package's own programs, not for hosts. */
-export function servicesOf(registry: Registry): Services {
-  return servicesByRegistry.get(registry)!;
-}
-
-function makeServices(connectors: Map<string, LoadedConnector>, limiter: RateLimiter | undefined): Services {
+function makeServices(connectors: Map<string, LoadedConnector>, limiter: RateLimiter | undefined, telemetry: Telemetry | undefined): Services {
   const clients = new Map<string, Got>();
   return {
     connector: (name) => connectors.get(name),
@@ -72,6 +82,7 @@ function makeServices(connectors: Map<string, LoadedConnector>, limiter: RateLim
     },
     rateLimiter: limiter,
     regions: regionTable(),
+    telemetry,
   };
 }
 
@@ -83,9 +94,9 @@ export class Registry {
   constructor(connectors: LoadedConnector[], options: RegistryOptions = {}) {
     this.connectors = new Map(connectors.map((c) => [c.name, c]));
     const limiter = options.rateLimiter === false ? undefined : (options.rateLimiter ?? new LocalRateLimiter());
-    this.services = makeServices(this.connectors, limiter);
+    this.services = makeServices(this.connectors, limiter, makeTelemetry({ ...(options.logger ? { logger: options.logger } : {}), ...(options.tracer ? { tracer: options.tracer } : {}) }));
     this.triggerEvents = options.triggerEvents ?? new MemoryEventStore();
-    servicesByRegistry.set(this, this.services);
+    attachServices(this, this.services);
   }
 
   list(): ConnectorSummary[] {
@@ -100,12 +111,13 @@ export class Registry {
       name, version, title, description, icon,
       base_urls: this.services.regions.baseUrls(connector.api),
       auth_schema,
-      operations: [...connector.operationsByName.values()].map(describeOperation),
+      operations: [...connector.operationsByName.values()].map((operation) => describeOperation(operation, connector)),
     };
   }
 
-  execute(call: ExecuteRequest): Promise<Envelope> {
-    return executeOperation(this.services, call);
+  /** Runs one operation; never throws: every outcome is an envelope. Typed by the names when they are literals (see ExecuteRequest). */
+  execute<C extends string, O extends string>(call: ExecuteRequest<C, O> & { operation: CheckedOperation<C, O> }): Promise<Envelope<OutputOf<C, O>>> {
+    return executeOperation(this.services, call as ExecuteRequest) as Promise<Envelope<OutputOf<C, O>>>;
   }
 
   /** Registers a reporting webhook for a trigger's chosen events; the host keeps the state. Never throws. */
@@ -155,5 +167,6 @@ export class Registry {
 }
 
 export async function loadConnectors(options: RegistryOptions = {}): Promise<Registry> {
+  if (options.root !== undefined) usePackageRoot(options.root);
   return new Registry(loadManifest(options.root), options);
 }

@@ -2,7 +2,8 @@
 // options: `once` plans and sends one request of the operation; `call` runs another operation
 // of the same connector (a bulk operation's batches). Neither throws: a failure is an envelope.
 import type { AuthValues, Region } from '../auth/types.js';
-import type { ExecuteOptions, RunContext, Services } from './contracts.js';
+import type { CallTelemetry, ExecuteOptions, RunContext } from './contracts.js';
+import type { Services } from './services.js';
 import type { LoadedConnector, LoadedOperation } from './definitions.js';
 import { OperationError, userInputError, type Envelope } from './envelope.js';
 import { failureOf } from './failure.js';
@@ -22,11 +23,13 @@ export interface CallState {
   input: Record<string, unknown>;
   options: ExecuteOptions;
   secrets: CallSecrets;
+  /** The host's logger and tracer for this call, when it gave either. */
+  telemetry: CallTelemetry | undefined;
 }
 
 /** One request of the state's operation for `input`: planned, shown (redacted), sent unless a dry run. */
 async function once(services: Services, state: CallState, input: Record<string, unknown>): Promise<Envelope> {
-  const { connector, operation, auth, options, secrets } = state;
+  const { connector, operation, auth, options, secrets, telemetry } = state;
   const region = auth.region as Region; // the auth form holds it to us / eu
   let base;
   try {
@@ -45,9 +48,11 @@ async function once(services: Services, state: CallState, input: Record<string, 
   if (plan.sendCredentials) plan.request.headers.authorization = secrets.authorization;
   const shown = showRequest(plan.request, secrets.redact);
   if (options.dryRun) return { ok: true, request: shown };
+  const urlTemplate = operation.http ? `${operation.http.base === 'origin' ? '' : base.prefix}${operation.http.path}` : undefined;
   return sendPlan(plan, shown, {
     connector, operation: operation.name, region, auth, options, secrets,
     client: services.client(connector), limiter: services.rateLimiter, regions: services.regions,
+    telemetry, urlTemplate,
   });
 }
 

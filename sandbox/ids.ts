@@ -76,6 +76,20 @@ export function newDeliveryId(): string {
   return draw(18).toString('base64url');
 }
 
+/** `bytes` random bytes as base64url: unguessable names (hosted files). */
+export function randomToken(bytes: number): string {
+  return draw(bytes).toString('base64url');
+}
+
+/** A version 4 UUID (Design Studio's IDs), from the same stream as every other random ID. */
+export function uuid(): string {
+  const bytes = draw(16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function unixNow(): number {
   return Math.floor(Date.now() / 1000);
 }

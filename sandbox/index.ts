@@ -17,12 +17,15 @@ import { watchChanges } from './model/changes.js';
 import { ok } from './reply.js';
 import type { Route } from './router.js';
 import { DEFAULT_SIGNING_KEY, WebhookSender, type DeliveryRules, type WebhookLog } from './webhooks/index.js';
+import type { RequestLimits } from './limits.js';
+import { exposureWarnings } from './hosts.js';
 
 export { servedOperations, type ConnectorName } from './routes/index.js';
 export type { State as SandboxState } from './state.js';
 export type { Durability, StoreStats } from './persistence/store.js';
 export type { AttemptRecord, DeliveryRules, ReportingEvent, WebhookLog } from './webhooks/index.js';
 export { DEFAULT_RULES as DEFAULT_WEBHOOK_DELIVERY, DEFAULT_SIGNING_KEY } from './webhooks/index.js';
+export { BODY_CAPS, DEFAULT_REQUEST_LIMITS, type RequestLimits } from './limits.js';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -56,6 +59,15 @@ export interface SandboxOptions {
   deliverAfterMs?: number;
   /** Reporting-webhook delivery: timeout, retry delays, attempts, queue bound, remote endpoints (see DEFAULT_WEBHOOK_DELIVERY). */
   webhookDelivery?: Partial<DeliveryRules>;
+  /**
+   * Names it answers to besides localhost, 127.0.0.1 and [::1] with its port (a reverse proxy's
+   * or tunnel's public name): `name` (any port) or `name:port`. Any other Host gets 421.
+   */
+  allowedHosts?: string[];
+  /** Nesting limit, upload budget and body timeouts (see DEFAULT_REQUEST_LIMITS). */
+  requestLimits?: Partial<RequestLimits>;
+  /** Where the sandbox reports failures on its side, a line at a time (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export interface SandboxCredentials extends Credentials {
@@ -81,6 +93,8 @@ export interface Sandbox {
   webhooks: SandboxWebhooks;
   /** With stateFile: the journal's figures, and a way to compact now (tests, benchmarks). */
   storage?: { stats(): StoreStats; compact(): Promise<void> };
+  /** Lines to show beside the start banner, such as the warning when it listens beyond loopback. */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -153,7 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const rateLimit = options.rateLimit === false ? false : { requests: options.rateLimit?.requests ?? 10, windowMs: options.rateLimit?.windowMs ?? 1000 };
-  const tables = { ...routes, sandbox: debugRoutes(webhooks) };
+  const tables = { ...routes, sandbox: [...routes.sandbox, ...debugRoutes(webhooks)] };
   const server = createSandboxServer({
     state,
     credentials,
@@ -163,6 +177,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     triggerIntervalMs: options.broadcastTriggerIntervalMs ?? 10_000,
     origin: () => origin,
     persist: () => store?.durable(),
+    allowedHosts: options.allowedHosts,
+    requestLimits: options.requestLimits,
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -177,8 +194,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await store?.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const defaultCredentials = credentials.site_id === DEFAULT_CREDENTIALS.site_id || credentials.track_api_key === DEFAULT_CREDENTIALS.track_api_key || credentials.app_api_key === DEFAULT_CREDENTIALS.app_api_key;
+  const warnings = exposureWarnings(address, port, defaultCredentials);
 
   return {
     origin,
@@ -191,6 +210,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       log: () => webhooks.log(),
     },
     ...(store ? { storage: { stats: () => store.stats(), compact: () => store.compact() } } : {}),
+    warnings,
     close: async () => {
       // Queues, retry timers and the courier stop first: nothing is sent once close is called.
       stopProducing();

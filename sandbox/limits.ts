@@ -1,5 +1,7 @@
 // Customer.io's documented Track limits, checked on what arrives (the runtime checks them
-// before sending, so these answers are what a client without that check would see).
+// before sending, so these answers are what a client without that check would see), and the
+// sandbox's own limits on what a request may cost it before any of that is looked at.
+import type { ApiName } from './router.js';
 export const LIMITS = {
   identifierBytes: 150,
   attributeNameBytes: 150,
@@ -13,9 +15,79 @@ export const LIMITS = {
   batchBytes: 511_999,
   segmentIds: 1000,
   bulkAttributeIds: 100,
-  /** Request bodies larger than this are refused before parsing (broadcast triggers go up to 25 MB). */
-  requestBytes: 26_000_000,
 } as const;
+
+/**
+ * The most a request body may weigh, by where it goes: checked against Content-Length before a
+ * byte is read, and against the bytes as they arrive (chunked bodies). Customer.io's own figures
+ * where it gives one; for the rest, the largest body the documented field limits allow, rounded up.
+ */
+export const BODY_CAPS = {
+  /** `/api/v2/entity`: "under 32 KB". */
+  trackEntity: LIMITS.entityBytes,
+  /** `/api/v2/batch`: "under 500 KB". */
+  trackBatch: LIMITS.batchBytes,
+  /**
+   * Every other Track call: no size is documented, but 300 attributes of 150-byte names and
+   * 1000-byte values (an identify) or 100 KB of event data stay well under 1 MB, even escaped.
+   */
+  track: 1_048_576,
+  /** `/v1/send/*`: a 1 MB payload plus up to 2 MB of attachments, base64-encoded (2.7 MB). */
+  appSend: 4 * 1_048_576,
+  /** `/v1/campaigns/{id}/triggers`: "25 MB total". */
+  appTrigger: 25 * 1_048_576,
+  /** Every other App and Beta call: no document gives a figure; 5 MB holds any collection, template or newsletter body the sandbox keeps. */
+  app: 5 * 1_048_576,
+} as const;
+
+/** The cap for a request to `rest` (the path after the API's prefix) of this API. */
+export function bodyCapFor(api: ApiName, rest: string): number {
+  if (api === 'track') {
+    if (rest === '/v2/entity') return BODY_CAPS.trackEntity;
+    if (rest === '/v2/batch') return BODY_CAPS.trackBatch;
+    return BODY_CAPS.track;
+  }
+  if (rest.startsWith('/send/')) return BODY_CAPS.appSend;
+  if (/^\/campaigns\/[^/]+\/triggers$/.test(rest)) return BODY_CAPS.appTrigger;
+  return BODY_CAPS.app;
+}
+
+/**
+ * How the sandbox protects itself from what arrives, beyond Customer.io's documented limits
+ * (the sandbox's own choices; `startSandbox({ requestLimits })` changes them, tests shorten the
+ * timeouts).
+ */
+export interface RequestLimits {
+  /**
+   * The deepest a JSON body (or each item of a v2 batch) may nest; `{}` is 1 level. Checked on
+   * the raw bytes before parsing: everything that later walks the value (size checks, the
+   * state file, answers) recurses, and 20,000 levels overflow the stack.
+   */
+  maxDepth: number;
+  /**
+   * Bodies being read at once may hold at most this many bytes together: each upload reserves
+   * its Content-Length (its route's cap when chunked) before the first byte is read, and waits
+   * its turn when the budget is taken. At least the largest cap, so every allowed body fits.
+   */
+  uploadBudgetBytes: number;
+  /** Uploads that may wait for the budget; one more is answered 503 at once. */
+  maxWaitingUploads: number;
+  /** How long an upload may wait for the budget before it is answered 503. */
+  uploadWaitMs: number;
+  /** A body that sends nothing for this long is stalled: 408 and the connection is closed. */
+  bodyIdleMs: number;
+  /** A body must have arrived this long after its reading began: 408 otherwise. */
+  bodyTotalMs: number;
+}
+
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  maxDepth: 128,
+  uploadBudgetBytes: 32 * 1_048_576,
+  maxWaitingUploads: 32,
+  uploadWaitMs: 10_000,
+  bodyIdleMs: 10_000,
+  bodyTotalMs: 60_000,
+};
 
 export interface Problem {
   field: string;

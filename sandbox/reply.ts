@@ -5,6 +5,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are (a file), with the content-type in `headers`, instead of a JSON body. */
+  raw?: Buffer;
 }
 
 export interface V2Problem {
@@ -46,4 +48,18 @@ export function appError(status: number, detail: string): ApiError {
 
 export function appMetaError(status: number, message: string): ApiError {
   return new ApiError({ status, body: { meta: { error: message } } });
+}
+
+/**
+ * An error in the shape of the API that was called: App and Beta `errors[{detail, status}]`,
+ * Track v2 `errors[{reason, field, message}]`, Track v1 `meta.errors[]`. `rest` is the path
+ * after the API's prefix.
+ */
+export function errorIn(api: 'track' | 'app' | 'beta', rest: string, status: number, message: string, reason?: string): ApiError {
+  if (api !== 'track') return appError(status, message);
+  if (rest.startsWith('/v2/')) {
+    const why = reason ?? (status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : 'invalid');
+    return v2Errors(status, [{ reason: why, field: '', message }]);
+  }
+  return trackErrors(status, [message]);
 }

@@ -60,6 +60,7 @@ export function seededState(region: 'us' | 'eu' = 'us'): State {
     template(3, 'Password reset', 'password_reset', 'Sends a reset link', [
       email(139, 'Password reset', '', 'Reset your password', '<p>Hi {{customer.first_name}}, <a href="{{trigger.link}}">reset it here</a>.</p>'),
       email(140, 'Password reset', 'fr', 'Réinitialisez votre mot de passe', '<p>Bonjour {{customer.first_name}}, <a href="{{trigger.link}}">cliquez ici</a>.</p>'),
+      email(148, 'Password reset', 'pt-BR', 'Redefina sua senha', '<p>Olá {{customer.first_name}}, <a href="{{trigger.link}}">redefina aqui</a>.</p>'),
     ]),
     template(4, 'Order receipt', 'order_receipt', '', [
       email(141, 'Order receipt', '', 'Your order {{trigger.order_id}}', '<p>Thanks {{customer.first_name}}! Total: {{trigger.total}}</p>'),
@@ -94,7 +95,10 @@ export function seededState(region: 'us' | 'eu' = 'us'): State {
           id: 31, broadcast_id: 12, name: 'Sale email', type: 'email', sending_state: 'automatic', subject: 'Spring sale starts now',
           body: '<p>Hi {{customer.first_name}}, {{trigger.headline}}</p>', preheader_text: '20% off everything', from: 'Acme Support <support@acme.example>',
           from_id: 1, reply_to: null, reply_to_id: null, recipient: '{{customer.email}}', bcc: null, fake_bcc: false, layout: 'Default', preprocessor: 'premailer',
-        }, { fr: { subject: 'Les soldes de printemps commencent', body: '<p>Bonjour {{customer.first_name}}</p>' } }),
+        }, {
+        fr: { subject: 'Les soldes de printemps commencent', body: '<p>Bonjour {{customer.first_name}}</p>' },
+        'pt-BR': { subject: 'A liquidação de primavera começou', body: '<p>Olá {{customer.first_name}}</p>' },
+      }),
         action({ id: 32, broadcast_id: 12, name: 'Sale push', type: 'push', sending_state: 'draft', body: '{"title": "Spring sale", "message": "20% off today"}' }),
       ],
     },
@@ -114,7 +118,10 @@ export function seededState(region: 'us' | 'eu' = 'us'): State {
           id: 11, campaign_id: 5, parent_action_id: null, name: 'Welcome email', type: 'email', layout: 'Basic', sending_state: 'automatic',
           body: '<p>Welcome, {{customer.first_name}}!</p>', subject: 'Welcome to Acme', from: 'Acme Support <support@acme.example>', from_id: 1,
           reply_to: null, reply_to_id: null, recipient: '{{customer.email}}', preheader_text: 'Three tips to start',
-        }, { fr: { subject: 'Bienvenue chez Acme', body: '<p>Bienvenue, {{customer.first_name}} !</p>' } }),
+        }, {
+        fr: { subject: 'Bienvenue chez Acme', body: '<p>Bienvenue, {{customer.first_name}} !</p>' },
+        'pt-BR': { subject: 'Boas-vindas à Acme', body: '<p>Boas-vindas, {{customer.first_name}}!</p>' },
+      }),
         action({ id: 12, campaign_id: 5, parent_action_id: null, name: 'Wait a day', type: 'delay', sending_state: 'automatic' }),
         action({
           id: 13, campaign_id: 5, parent_action_id: null, name: 'Notify CRM', type: 'webhook', sending_state: 'automatic',

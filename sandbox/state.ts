@@ -1,6 +1,7 @@
 // The sandbox's whole workspace as one JSON-serialisable value. Lookups into it go through the
 // indexes kept beside it (model/indexes.ts); its file persistence (a snapshot and a journal of
 // changes) is persistence/.
+import { emptyRecords, type Records } from './records.js';
 export type Attributes = Record<string, unknown>;
 
 /** A segment's or newsletter's audience rule (model/filters.ts applies it). */
@@ -250,7 +251,8 @@ export interface FormConnection {
   last_submitted_at: number;
 }
 
-export interface State {
+/** Files, exports, imports, assets, Design Studio, live notifications and test groups are in records.ts. */
+export interface State extends Records {
   version: 1;
   workspace: { id: number; name: string; environment_id: number; region: 'us' | 'eu' };
   /** Last number handed out per kind of ID. */
@@ -318,5 +320,6 @@ export function emptyState(region: 'us' | 'eu' = 'us'): State {
     event_descriptions: [],
     forms: [],
     links: {},
+    ...emptyRecords(),
   };
 }

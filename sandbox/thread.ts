@@ -17,7 +17,7 @@ import type { DeliveryRules, WebhookLog } from './webhooks/index.js';
 /** What the starting thread asks the sandbox's thread, and what it answers (worker.ts). */
 export type ThreadCall = { id: number; call: 'idle' | 'log' | 'close' };
 export type ThreadMessage =
-  | { type: 'ready'; origin: string; credentials: SandboxCredentials; rules: DeliveryRules }
+  | { type: 'ready'; origin: string; credentials: SandboxCredentials; rules: DeliveryRules; warnings: string[] }
   | { type: 'failed'; message: string }
   | { type: 'answer'; id: number; ok: true; value?: unknown }
   | { type: 'answer'; id: number; ok: false; message: string };
@@ -25,6 +25,8 @@ export type ThreadMessage =
 export interface SandboxThread {
   origin: string;
   credentials: SandboxCredentials;
+  /** Lines to show beside the start banner (Sandbox.warnings). */
+  warnings: string[];
   webhooks: {
     signingKey: string;
     rules: DeliveryRules;
@@ -35,7 +37,13 @@ export interface SandboxThread {
   close(): Promise<void>;
 }
 
-export function startSandboxThread(options: SandboxOptions = {}): Promise<SandboxThread> {
+/**
+ * The options cross to the thread as data, so `log` (a function) cannot: the thread reports its
+ * failures on stderr.
+ */
+export type SandboxThreadOptions = Omit<SandboxOptions, 'log'>;
+
+export function startSandboxThread(options: SandboxThreadOptions = {}): Promise<SandboxThread> {
   const worker: Worker = startModuleWorker(siblingModule(import.meta.url, 'worker'), { workerData: options });
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 0;
@@ -69,6 +77,7 @@ export function startSandboxThread(options: SandboxOptions = {}): Promise<Sandbo
       resolve({
         origin: message.origin,
         credentials: message.credentials,
+        warnings: message.warnings,
         webhooks: {
           signingKey: message.credentials.webhook_signing_key,
           rules: message.rules,

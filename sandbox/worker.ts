@@ -25,4 +25,4 @@ port.on('message', ({ id, call }: ThreadCall) => {
     (error: unknown) => post({ type: 'answer', id, ok: false, message: (error as Error)?.message ?? String(error) }),
   );
 });
-post({ type: 'ready', origin: sandbox.origin, credentials: sandbox.credentials, rules: sandbox.webhooks.rules });
+post({ type: 'ready', origin: sandbox.origin, credentials: sandbox.credentials, rules: sandbox.webhooks.rules, warnings: sandbox.warnings });

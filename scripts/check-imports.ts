@@ -10,7 +10,8 @@ import { packageRoot } from '../runtime/package-root.js';
 /** Folders (or files) whose code may not import the ones listed, with the reason. */
 const RULES: { from: RegExp; to: RegExp; why: string }[] = [
   { from: /^auth\//, to: /^(runtime|cli|host|sandbox)\//, why: 'auth/ is handed what it needs (the region table); it imports nothing of the runtime' },
-  { from: /^runtime\//, to: /^(cli|host|sandbox|scripts|bench|test)\//, why: 'the runtime is used by the programs, never the other way round' },
+  { from: /^forms\//, to: /^(cli|host|sandbox)\/|^runtime\/(?!input\/schema-keywords\.ts$)/, why: 'the form helpers are pure functions over schemas; of the runtime they share only its schema keywords' },
+  { from: /^runtime\//, to: /^(cli|host|sandbox|forms|scripts|bench|test)\//, why: 'the runtime is used by the programs, never the other way round' },
   { from: /^runtime\/(input|plan|send|runners)\//, to: /^runtime\/(execute|run-context|registry|bulk-session)\.ts$/, why: 'a step never reaches back to what runs it' },
   { from: /^runtime\/input\//, to: /^runtime\/(plan|send|runners)\//, why: 'input is checked before anything is planned or sent' },
   { from: /^runtime\/plan\//, to: /^runtime\/(send|runners)\//, why: 'a plan is made before it is sent, and knows nothing of how it is run' },
@@ -21,7 +22,7 @@ const RULES: { from: RegExp; to: RegExp; why: string }[] = [
 ];
 
 const root = packageRoot();
-const graph = await madge(['runtime', 'auth', 'cli', 'host', 'sandbox'], {
+const graph = await madge(['runtime', 'auth', 'forms', 'cli', 'host', 'sandbox'], {
   baseDir: root,
   fileExtensions: ['ts', 'tsx'],
   tsConfig: `${root}/tsconfig.json`,

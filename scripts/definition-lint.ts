@@ -162,6 +162,9 @@ export function lintOperation(connector: LoadedConnector, operation: LoadedOpera
       if (!required.includes(param)) problems.push(`${label}: path parameter {${param}} must be a required input`);
     }
     for (const key of operation.http.query ?? []) if (!inputProps.includes(key)) problems.push(`${label}: query key ${key} is not an input`);
+    // read_only says more than the method only for a POST; a read that sends a message is a contradiction.
+    if (operation.http.read_only && operation.http.method !== 'POST') problems.push(`${label}: read_only is for a POST that only reads; ${operation.http.method} says what it does already`);
+    if (operation.http.read_only && operation.sends_message) problems.push(`${label}: an operation that sends a message is not read-only`);
   }
   if (operation.pagination) {
     const p = operation.pagination;

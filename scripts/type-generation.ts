@@ -1,6 +1,7 @@
 // Turns every operation's input and output schema into TypeScript types with
-// json-schema-to-typescript: one file per connector under types/, plus a map from operation
-// name to its { input, output } so hosts can type execute() calls.
+// json-schema-to-typescript: one file per connector under types/, each with a map from operation
+// name to its { input, output }, and types/index.ts mapping connector names to those maps, by
+// which Registry.execute() narrows a call's input and output.
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { join } from 'node:path';
 import type { JsonSchema } from '../runtime/definitions.js';
@@ -77,6 +78,7 @@ class EventTypes {
 
 export async function generateTypeFiles(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  const connectorMaps: Array<{ connector: string; map: string }> = [];
   // Schemas already typed, so a twin (a Beta operation extending its App one) re-exports them.
   const typedIn = new Map<string, string>();
   for (const connector of loadManifest()) {
@@ -104,6 +106,18 @@ export async function generateTypeFiles(): Promise<Map<string, string>> {
     const mapName = `${pascalCase(connector.name)}Operations`;
     parts.push(`/** Every operation of ${connector.title}, by name. */\nexport interface ${mapName} {\n${entries.join('\n')}\n}\n`);
     files.set(join(packageRoot(), 'types', `${connector.name}.ts`), parts.join('\n'));
+    connectorMaps.push({ connector: connector.name, map: mapName });
   }
+  files.set(join(packageRoot(), 'types', 'index.ts'), [
+    BANNER,
+    '',
+    ...connectorMaps.map(({ connector, map }) => `import type { ${map} } from './${connector}.js';`),
+    '',
+    '/** Every connector\'s operations, by connector name: what Registry.execute() types a call by. */',
+    'export interface ConnectorOperations {',
+    ...connectorMaps.map(({ connector, map }) => `  '${connector}': ${map};`),
+    '}',
+    '',
+  ].join('\n'));
   return files;
 }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ExecuteOptions } from '../runtime/contracts.js';
 import type { Registry } from '../runtime/index.js';
-import { servicesOf } from '../runtime/registry.js';
+import { servicesOf } from '../runtime/services.js';
 import { runContext } from '../runtime/run-context.js';
 import { BatchPacker } from '../runtime/runners/bulk/pack.js';
 import { runBulk, type BatchTarget, type BulkFailure } from '../runtime/runners/bulk/run-bulk.js';
@@ -19,7 +19,7 @@ function sendBatch(registry: Registry, options: ExecuteOptions): BatchTarget {
   const connector = services.connector('customer-io')!;
   const send = connector.operationsByName.get('send_batch')!;
   const auth = { ...TRACK_AUTH, region: 'us' };
-  const context = runContext(services, { connector, operation: send, auth, input: {}, options, secrets: callSecrets(connector, auth) });
+  const context = runContext(services, { connector, operation: send, auth, input: {}, options, telemetry: undefined, secrets: callSecrets(connector, auth) });
   return { send, listInput: 'batch', call: context.call, validator: context.validator };
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { lintFormSchema, lintOperation } from '../scripts/definition-lint.js';
 import { describeOperation } from '../runtime/describe-operation.js';
-import { servicesOf } from '../runtime/registry.js';
+import { servicesOf } from '../runtime/services.js';
 import { packageRoot, type LoadedConnector, type LoadedOperation } from '../runtime/loader.js';
 import { loadBundledSchema, UNIX_TIME_NOTE } from '../runtime/schema-bundle.js';
 import { sharedRegistry } from './helpers.js';
@@ -103,17 +103,47 @@ describe('describeOperation', () => {
     const registry = await sharedRegistry();
     for (const { name } of registry.list()) {
       const described = registry.describe(name).operations;
-      const loaded = [...servicesOf(registry).connector(name)!.operationsByName.values()];
-      expect(described).toEqual(loaded.map((op) => describeOperation(op)));
+      const connector = servicesOf(registry).connector(name)!;
+      const loaded = [...connector.operationsByName.values()];
+      expect(described).toEqual(loaded.map((op) => describeOperation(op, connector)));
       expect(described.map((op) => [op.resource, op.kind])).toEqual(loaded.map((op) => [op.resource, op.type ?? 'action']));
     }
   });
 
   it('tells dropdown helpers from actions by their type', async () => {
     const registry = await sharedRegistry();
-    const app = servicesOf(registry).connector('customer-io-app')!.operationsByName;
-    expect(describeOperation(app.get('list_segments_ddl')!)).toMatchObject({ name: 'list_segments_ddl', hidden: true, kind: 'ddl', resource: 'Segments' });
-    expect(describeOperation(app.get('send_transactional_email')!)).toMatchObject({ hidden: false, kind: 'action', resource: 'Transactional messages' });
-    expect(describeOperation(app.get('raw_http_request')!)).toMatchObject({ http: { method: 'ANY', path: '{url}' }, kind: 'action', resource: 'Raw request' });
+    const connector = servicesOf(registry).connector('customer-io-app')!;
+    const app = connector.operationsByName;
+    expect(describeOperation(app.get('list_segments_ddl')!, connector)).toMatchObject({ name: 'list_segments_ddl', hidden: true, kind: 'ddl', resource: 'Segments' });
+    expect(describeOperation(app.get('send_transactional_email')!, connector)).toMatchObject({ hidden: false, kind: 'action', resource: 'Transactional messages' });
+    expect(describeOperation(app.get('raw_http_request')!, connector)).toMatchObject({ http: { method: 'ANY', path: '{url}' }, kind: 'action', resource: 'Raw request' });
+  });
+
+  // What a host decides retries, replays and confirmations by.
+  it.each([
+    ['customer-io', 'create_or_update_customer', { read_only: false, safe_to_repeat: true, sends_message: false }], // PUT
+    ['customer-io', 'track_custom_event', { read_only: false, safe_to_repeat: true, sends_message: false }], // POST, events carry an id
+    ['customer-io', 'merge_customers', { read_only: false, safe_to_repeat: false, sends_message: false }], // POST
+    ['customer-io', 'bulk_identify_customers', { read_only: false, safe_to_repeat: true, sends_message: false }], // as send_batch
+    ['customer-io', 'get_account_region', { read_only: true, safe_to_repeat: true, sends_message: false }],
+    ['customer-io-app', 'search_customers', { read_only: true, safe_to_repeat: true, sends_message: false }], // POST marked read_only
+    ['customer-io-app', 'list_segments_ddl', { read_only: true, safe_to_repeat: true, sends_message: false }],
+    ['customer-io-app', 'send_transactional_email', { read_only: false, safe_to_repeat: false, sends_message: true }],
+    ['customer-io-app', 'trigger_broadcast', { read_only: false, safe_to_repeat: false, sends_message: true }],
+    ['customer-io-app', 'create_manual_segment', { read_only: false, safe_to_repeat: false, sends_message: false }],
+    ['customer-io-app', 'raw_http_request', { read_only: false, safe_to_repeat: false, sends_message: true }], // worst case
+    ['customer-io-beta', 'get_segment', { read_only: true, safe_to_repeat: true, sends_message: false }],
+    ['customer-io-trigger', 'watch_email_events', { read_only: true, safe_to_repeat: true, sends_message: false }],
+  ])('%s/%s: %j', async (connectorName, operation, effects) => {
+    const described = (await sharedRegistry()).describe(connectorName).operations.find((op) => op.name === operation)!;
+    expect({ read_only: described.read_only, safe_to_repeat: described.safe_to_repeat, sends_message: described.sends_message }).toEqual(effects);
+  });
+
+  it('marks read_only only on a POST, and never on an operation that sends a message', async () => {
+    const connector = servicesOf(await sharedRegistry()).connector('customer-io-app')!;
+    const send = connector.operationsByName.get('send_transactional_email')!;
+    const list = connector.operationsByName.get('list_segments')!;
+    expect(lintOperation(connector, { ...send, http: { ...send.http!, read_only: true } })).toContain('customer-io-app/send_transactional_email: an operation that sends a message is not read-only');
+    expect(lintOperation(connector, { ...list, http: { ...list.http!, read_only: true } })).toContain('customer-io-app/list_segments: read_only is for a POST that only reads; GET says what it does already');
   });
 });

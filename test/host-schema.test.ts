@@ -14,7 +14,7 @@ import {
   redactSecrets,
   type JsonSchema,
   type UiSchema,
-} from '../host/web/schema-form.js';
+} from '../forms/index.js';
 import { sharedRegistry } from './helpers.js';
 
 const ui = (value: unknown) => value as UiSchema;

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import type { ApiName, JsonSchema, Region } from '../runtime/definitions.js';
 import type { Envelope, Registry, ShownRequest } from '../runtime/index.js';
 import type { ExecuteOptions } from '../runtime/contracts.js';
-import { servicesOf } from '../runtime/registry.js';
+import { servicesOf } from '../runtime/services.js';
 import { loadManifest, type LoadedConnector, type LoadedOperation } from '../runtime/loader.js';
 import { APP_AUTH, authFor, expectedAuthorization, FAST_RETRY, REGION_TABLE, sharedRegistry, TRACK_AUTH, TRIGGER_AUTH } from './helpers.js';
 import {

@@ -65,7 +65,13 @@ describe('the published entry (dist/runtime.bundle.js)', () => {
       input: { identifier: '42', name: 'purchase', data: { price: 23.45 } }, options: { dryRun: true },
     });
     expect(result).toMatchObject({ ok: true, request: { method: 'POST', url: 'https://track-eu.customer.io/api/v1/customers/42/events', headers: { authorization: '[REDACTED]' } } });
-    const invalid = await registry.execute({ connector: 'customer-io', operation: 'track_custom_event', auth: { site_id: 'site-test', api_key: 'key-test', region: 'eu' }, input: { identifier: '42' } });
+    const invalid = await registry.execute({ connector: 'customer-io', operation: 'track_custom_event' as string, auth: { site_id: 'site-test', api_key: 'key-test', region: 'eu' }, input: { identifier: '42' } });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'user_input_error', message: '"input.name": is required' } });
+  });
+
+  it('leaves out the optional Redis peers, which only their own entry points load', () => {
+    for (const file of ['runtime.bundle.js', 'bundled.js']) {
+      expect(readFileSync(join(root, 'dist', file), 'utf8')).not.toMatch(/ioredis|rate-limiter-flexible/);
+    }
   });
 });

@@ -1,4 +1,6 @@
 // The sandbox's lookups and its state file under stress, over real HTTP:
+// - what is journaled: every route that can change the state, no route of a read-only
+//   operation (searches and previews sent as POSTs included) but the download that counts itself;
 // - the indexes stay what a scan would find through a seeded random run of every change that
 //   moves a key (identify with new identifiers, delete, merge, suppress, anonymous activity
 //   claimed, relationships added and removed, objects deleted, segment members), and after a
@@ -16,6 +18,10 @@ import { indexProblems } from '../sandbox/model/indexes.js';
 import { findPerson, peopleWithEmail } from '../sandbox/model/people.js';
 import { findDelivery } from '../sandbox/model/outbox.js';
 import { findObject } from '../sandbox/model/objects.js';
+import { loadManifest } from '../runtime/loader.js';
+import { effectsOf } from '../runtime/operation-effects.js';
+import { routes } from '../sandbox/routes/index.js';
+import { changesState } from '../sandbox/router.js';
 import { seededRandom } from './import-helpers.js';
 
 // Two child processes start from the TypeScript sources (tsx): about a second each.
@@ -39,6 +45,33 @@ function http(origin: string) {
     return { status: response.status, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
   };
 }
+
+describe('what is journaled', () => {
+  it('every route that can change the state, and none of a read-only operation but the download that counts itself', () => {
+    // An operation is read-only when every connector that has it says so (App and Beta share names).
+    const readOnly = new Map<string, boolean>();
+    for (const connector of loadManifest()) {
+      for (const operation of connector.operationsByName.values()) {
+        if (operation.type === 'trigger') continue;
+        readOnly.set(operation.name, (readOnly.get(operation.name) ?? true) && effectsOf(operation, connector).read_only);
+      }
+    }
+    // GETs that change the state, and why: a download is counted on its export, as Customer.io counts it.
+    const countedReads = ['GET /exports/{export_id}/download'];
+    const wrong: string[] = [];
+    let reads = 0;
+    for (const route of Object.values(routes).flat()) {
+      if (route.operations.length === 0) continue;
+      const onlyReads = route.operations.every((name) => readOnly.get(name) === true);
+      const expected = !onlyReads || countedReads.includes(`${route.method} ${route.path}`);
+      if (changesState(route) !== expected) wrong.push(`${route.method} ${route.path} (${route.operations.join(', ')}): journaled ${changesState(route)}`);
+      if (onlyReads && route.method !== 'GET') reads++;
+    }
+    expect(wrong).toEqual([]);
+    // The searches and the preview: POSTs that are reads.
+    expect(reads).toBeGreaterThanOrEqual(4);
+  });
+});
 
 describe('the lookup indexes', () => {
   it('find what a scan finds through a random run of every change that moves a key, and after a restart', async () => {

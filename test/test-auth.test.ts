@@ -112,7 +112,7 @@ describe('host API', () => {
 
   it('answers an unknown operation with a user_input_error, not a throw', async () => {
     const registry = await sharedRegistry();
-    const result = await registry.execute({ connector: 'customer-io', operation: 'fly', auth: { ...TRACK_AUTH, region: 'us' }, input: {} });
+    const result = await registry.execute({ connector: 'customer-io', operation: 'fly' as string, auth: { ...TRACK_AUTH, region: 'us' }, input: {} });
     expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', message: 'connector customer-io has no operation "fly"' } });
   });
 });

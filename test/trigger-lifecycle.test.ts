@@ -160,7 +160,7 @@ describe('a failed enable', () => {
   it('is refused for an operation that is not a trigger, and execute refuses a trigger', async () => {
     const registry = await sharedRegistry();
     expect(await registry.enableTrigger({ connector: 'customer-io-trigger', operation: 'list_reporting_webhooks', auth, input, webhookUrl: hookUrl })).toMatchObject({ ok: false, error: { code: 'user_input_error' } });
-    expect(await registry.execute({ ...TRIGGER, auth, input })).toMatchObject({ ok: false, error: { code: 'user_input_error', message: expect.stringContaining('is a trigger') } });
+    expect(await registry.execute({ ...TRIGGER, operation: TRIGGER.operation as string, auth, input })).toMatchObject({ ok: false, error: { code: 'user_input_error', message: expect.stringContaining('is a trigger') } });
   });
 });
 

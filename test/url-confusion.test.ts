@@ -78,7 +78,7 @@ describe('Full URL variants on every connector and region (dry runs)', () => {
     const foreign = [...new Set(others), 'evil.example', 'evil.example:443', `${new URL(origin).hostname}.evil.example`, 'customer.io', '127.0.0.1', 'localhost'];
     await fc.assert(
       fc.asyncProperty(variants({ origin, foreign }), async (variant) => {
-        const result = await registry.execute({ connector, operation: 'raw_http_request', auth: authFor(connector, region), input: rawInput(variant, 'full_url'), options: { dryRun: true } });
+        const result = await registry.execute({ connector, operation: 'raw_http_request' as string, auth: authFor(connector, region), input: rawInput(variant, 'full_url'), options: { dryRun: true } });
         count('dry run', variant, expectRefusedOrOwn(result, variant, origin, 'input.url.full_url'));
       }),
       { numRuns: DRY_RUNS, seed: 1_000 + cases.findIndex((c) => c[0] === connector && c[2] === region) },
@@ -90,7 +90,7 @@ describe('Full URL variants on every connector and region (dry runs)', () => {
     const origin = originOf(api, 'us');
     await fc.assert(
       fc.asyncProperty(endpointVariants(['evil.example', 'evil.example:443', '127.0.0.1']), async (variant) => {
-        const result = await registry.execute({ connector, operation: 'raw_http_request', auth: authFor(connector, 'us'), input: rawInput(variant, 'endpoint'), options: { dryRun: true } });
+        const result = await registry.execute({ connector, operation: 'raw_http_request' as string, auth: authFor(connector, 'us'), input: rawInput(variant, 'endpoint'), options: { dryRun: true } });
         count('dry run', variant, expectRefusedOrOwn(result, variant, origin, 'input.url.endpoint'));
       }),
       { numRuns: 60, seed: 2_000 },
@@ -102,7 +102,7 @@ describe('Full URL variants on every connector and region (dry runs)', () => {
     ['https://TRACK.Customer.IO:443/api/v1/customers/1', 'https://track.customer.io/api/v1/customers/1'],
   ])('the issue\'s %s is sent to the own host, as %s', async (full_url, sent) => {
     const registry = await sharedRegistry();
-    const result = await registry.execute({ connector: 'customer-io', operation: 'raw_http_request', auth: authFor('customer-io', 'us'), input: { method: 'GET', url: { full_url }, body: { none: null } }, options: { dryRun: true } });
+    const result = await registry.execute({ connector: 'customer-io', operation: 'raw_http_request' as string, auth: authFor('customer-io', 'us'), input: { method: 'GET', url: { full_url }, body: { none: null } }, options: { dryRun: true } });
     expect(result).toMatchObject({ ok: true, request: { url: sent } });
   });
 
@@ -117,7 +117,7 @@ describe('Full URL variants on every connector and region (dry runs)', () => {
     ['HTTPS://api.customer.io/v1/x', 'pattern'],
   ])('%j is refused (%s)', async (full_url, rule) => {
     const registry = await sharedRegistry();
-    const result = await registry.execute({ connector: 'customer-io-app', operation: 'raw_http_request', auth: authFor('customer-io-app', 'us'), input: { method: 'GET', url: { full_url }, body: { none: null } }, options: { dryRun: true } });
+    const result = await registry.execute({ connector: 'customer-io-app', operation: 'raw_http_request' as string, auth: authFor('customer-io-app', 'us'), input: { method: 'GET', url: { full_url }, body: { none: null } }, options: { dryRun: true } });
     expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', details: [{ field: 'input.url.full_url', rule }] } });
   });
 });
@@ -189,7 +189,7 @@ describe('Full URL variants sent for real against local listeners', () => {
       fc.asyncProperty(variants({ origin: ownOrigin, foreign, ownAliases: ['2130706433', '0x7f000001', '0177.0.0.1', '127.1', '127.0.1'] }), fc.constantFrom(...CONNECTORS), async (variant, [connector]) => {
         const before = own.hits.length;
         const result = await registry.execute({
-          connector, operation: 'raw_http_request', auth: authFor(connector, 'us'), input: rawInput(variant, 'full_url'),
+          connector, operation: 'raw_http_request' as string, auth: authFor(connector, 'us'), input: rawInput(variant, 'full_url'),
           options: { origin: ownOrigin, timeoutMs: 2_000, retry: { maxAttempts: 1 } },
         });
         const refused = expectRefusedOrOwn(result, variant, ownOrigin, 'input.url.full_url');

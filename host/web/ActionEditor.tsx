@@ -7,7 +7,7 @@ import { useMemo, useRef } from 'react';
 import type { ConnectorInfo, OperationInfo } from './api.js';
 import { groupOperations } from './operation-groups.js';
 import { placeholderPaths, placeholderProblems } from './placeholders.js';
-import type { JsonSchema } from './schema-form.js';
+import type { JsonSchema } from '../../forms/index.js';
 
 export interface ActionDraft {
   on: boolean;

@@ -8,7 +8,7 @@ import { DebugPanel, type CallRecord, type DebugSelection } from './DebugPanel.j
 import type { Choice, FormContext } from './fields.js';
 import { OperationList, type Selection } from './OperationList.js';
 import { CredentialsForm, InputForm } from './OperationPanel.js';
-import { credentialsComplete, pruneEmpty, redactSecrets, type LookupHint } from './schema-form.js';
+import { credentialsComplete, pruneEmpty, redactSecrets, type LookupHint } from '../../forms/index.js';
 import { newTriggerDraft, TriggerPanel, type ActionCall, type TriggerDraft } from './TriggerPanel.js';
 import { useTriggers } from './useTriggers.js';
 

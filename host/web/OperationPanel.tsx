@@ -4,7 +4,7 @@ import Form from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
 import type { ConnectorInfo, ExecuteAnswer, OperationInfo, Target } from './api.js';
 import { customFields, customWidgets, type FormContext } from './fields.js';
-import { prepareForm } from './schema-form.js';
+import { prepareForm } from '../../forms/index.js';
 import { transformErrors, validator } from './validator.js';
 
 /** Defaults only where the schema gives one: an optional object or list left alone stays absent. */

@@ -1,5 +1,5 @@
 // The page's only way out: the host server's JSON API (credentials go there and nowhere else).
-import type { JsonSchema } from './schema-form.js';
+import type { JsonSchema } from '../../forms/index.js';
 
 export type Target = 'sandbox' | 'us' | 'eu';
 

@@ -2,7 +2,7 @@
 // input, a typed "any value" input and a JSON editor for free-form objects.
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, WidgetProps } from '@rjsf/utils';
-import { coerceChoice, type JsonSchema, type LookupHint } from './schema-form.js';
+import { coerceChoice, type JsonSchema, type LookupHint } from '../../forms/index.js';
 
 export interface Choice {
   text: string;

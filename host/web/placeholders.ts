@@ -3,7 +3,7 @@
 // dotted path into the event and nothing else (no expressions, no functions, no other roots),
 // followed through the event's own fields only. Shared by the host server, which renders them,
 // and the page, which lists them and checks them before a trigger is enabled.
-import type { JsonSchema } from './schema-form.js';
+import type { JsonSchema } from '../../forms/index.js';
 
 /** `{{ … }}` anywhere in a string; what is inside is checked by PATH. */
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;

@@ -1,6 +1,6 @@
 // A value as the runtime uses it: normalised (defaults filled in, dates as Unix seconds), then
 // checked against its schema, with a message that names each field and rule.
-import type { Services } from '../contracts.js';
+import type { Services } from '../services.js';
 import type { JsonSchema } from '../definitions.js';
 import { userInputError } from '../envelope.js';
 import { normalise } from './normalise.js';

@@ -1,30 +1,29 @@
 // Compiles input schemas once and turns ajv's errors into sentences that name the field,
 // the rule and what is allowed: `"input.identifier": must be at most 150 bytes (it is 163)`.
-import { createRequire } from 'node:module';
+import * as ajvModule from 'ajv';
 import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { Validator } from '../contracts.js';
 import type { JsonSchema } from '../definitions.js';
+import type { FieldProblem as EnvelopeFieldProblem } from '../envelope.js';
 import { precompiledValidator, schemaKey } from './precompiled-validators.js';
 import { registerSchemaKeywords } from './schema-keywords.js';
 
 export type { Validator } from '../contracts.js';
 
-export interface FieldProblem {
-  /** Where the problem is, as a person reads it: `input.device.platform`. */
-  field: string;
-  /** The schema rule that failed: `required`, `maxBytes`, `enum`… */
-  rule: string;
-  message: string;
-}
+/** A field problem as the validator describes it: always with its message. */
+export type FieldProblem = Required<EnvelopeFieldProblem>;
 
-// ajv is loaded on first need: a process whose validators were all precompiled at build time
-// only loads it to explain invalid input.
-const require = createRequire(import.meta.url);
+// ajv is imported where it is used (statically, so that a host's bundler includes it), but only
+// compiles a schema when no validator was precompiled for it, or to explain invalid input.
+const { Ajv: AjvClass } = ajvModule;
+// ajv-formats is CommonJS: its function is the default export, or that export's own default
+// when a bundler wraps the module once more.
+type AddFormats = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 export function createAjv(allErrors = true, options: Options = {}): Ajv {
-  const ajvModule = require('ajv') as typeof import('ajv');
-  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
-  const ajv = new ajvModule.Ajv({ strict: true, allErrors, allowUnionTypes: true, ...options });
+  const ajv = new AjvClass({ strict: true, allErrors, allowUnionTypes: true, ...options });
   addFormats(ajv);
   return registerSchemaKeywords(ajv, ajvModule);
 }

@@ -4,7 +4,7 @@ import type { OperationFile } from '../definitions.js';
 import { OperationError } from '../envelope.js';
 import { parseJson } from '../parse-json.js';
 import { buildRequest } from './build-request.js';
-import { isSafeToRepeat } from './safe-to-repeat.js';
+import { mappingIsSafeToRepeat } from './safe-to-repeat.js';
 
 export function readJsonAnswer(answer: HttpAnswer): unknown {
   const parsed = parseJson(answer.text);
@@ -45,7 +45,7 @@ export const planDataOperation: Planner = (input, context): CallPlan => {
   return {
     request: buildRequest(http, input, context.base, formFieldsOf(operation)),
     sendCredentials: http.auth !== false,
-    safeToRepeat: isSafeToRepeat(http.method, http.idempotent === true, http.event_ids !== undefined),
+    safeToRepeat: mappingIsSafeToRepeat(http),
     readOutput: operation.response?.mode === 'binary' ? readBinaryAnswer : readJsonAnswer,
   };
 };

@@ -12,16 +12,21 @@ export const runAllPages: Runner = async ({ operation, input, once }: RunContext
   const pages: Record<string, unknown>[] = [];
   let first: SuccessMeta | undefined;
   let attempts = 0;
+  const durations: number[] = [];
   let collected = 0;
   const started = performance.now();
   while (pageInput) {
     const page = await once(pageInput);
     if (!page.ok || !('output' in page)) {
       if (page.ok) return page; // dry run: the first page's request
-      return { ...page, error: { ...page.error, details: { ...(page.error.details as object | undefined), pages_fetched: pages.length } } };
+      const { error } = page;
+      // A later page's input problem (not sent) lists fields; a sent call's details say how far it got.
+      if (error.code === 'user_input_error') return page;
+      return { ...page, error: { ...error, details: { ...error.details, pages_fetched: pages.length } } };
     }
     first ??= page.meta;
     attempts += page.meta.attempts;
+    durations.push(...(page.meta.attempt_durations_ms ?? []));
     const body = (page.output ?? {}) as Record<string, unknown>;
     pages.push(body);
     collected += pageSize(pagination, body);
@@ -30,6 +35,6 @@ export const runAllPages: Runner = async ({ operation, input, once }: RunContext
   return withOutput(operation, {
     ok: true,
     output: joinPages(pagination, pages, maxItems),
-    meta: { ...first!, attempts, pages: pages.length, duration_ms: Math.round(performance.now() - started) },
+    meta: { ...first!, attempts, attempt_durations_ms: durations, pages: pages.length, duration_ms: Math.round(performance.now() - started) },
   }, input);
 };

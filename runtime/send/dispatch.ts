@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { HttpAnswer, PreparedRequest } from '../contracts.js';
 import { isFormData } from '../form-data.js';
+import { USER_AGENT } from '../version.js';
 
 /** Connection errors raised before a request can have left this machine. */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -49,6 +50,7 @@ export function createHttpClient(): Got {
     retry: { limit: 0 },
     responseType: 'buffer',
     decompress: true,
+    headers: { 'user-agent': USER_AGENT },
     agent: {
       http: new http.Agent({ keepAlive: true }),
       https: new https.Agent({ keepAlive: true }),

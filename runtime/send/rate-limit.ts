@@ -1,7 +1,7 @@
 // Client-side rate limiting, so a workflow loop waits its turn instead of collecting 429s.
 // Buckets come from each connector's `rate_limits` (data); a bucket is per connector, per
 // credentials (a hash, never the key itself) and per group. The limiter is an interface: one
-// process uses LocalRateLimiter; many workers share one, e.g. BottleneckRateLimiter over Redis.
+// process uses LocalRateLimiter; many workers share one, e.g. RedisRateLimiter (rate-limit-redis.ts).
 import { createHash } from 'node:crypto';
 import { credentialScheme } from '../../auth/scheme.js';
 import type { AuthValues } from '../../auth/types.js';

@@ -4,7 +4,7 @@
 import type { Got } from 'got';
 import type { RegionTable } from '../../auth/regions.js';
 import type { AuthValues, Region } from '../../auth/types.js';
-import type { CallPlan, ExecuteOptions, HttpAnswer, RateLimiter, RuntimeEvent } from '../contracts.js';
+import type { AttemptEnd, CallPlan, CallTelemetry, ExecuteOptions, HttpAnswer, RateLimiter, RuntimeEvent } from '../contracts.js';
 import type { LoadedConnector } from '../definitions.js';
 import { OperationError, type Envelope, type EnvelopeError, type Problem, type ShownRequest } from '../envelope.js';
 import { parseJson } from '../parse-json.js';
@@ -30,6 +30,10 @@ export interface SendContext {
   limiter: RateLimiter | undefined;
   regions: RegionTable;
   secrets: CallSecrets;
+  /** The host's logger and tracer, told of each exchange. */
+  telemetry?: CallTelemetry;
+  /** The operation's path as defined, for the telemetry. */
+  urlTemplate?: string;
 }
 
 /** IDs in an answer that let a person reconcile a send or trigger that may have gone through. */
@@ -54,6 +58,27 @@ function answerHoldsSecret(answer: HttpAnswer, redact: Redactor): boolean {
   return false;
 }
 
+/**
+ * One HTTP exchange, timed: its duration goes into `durations` (the envelope's
+ * meta.attempt_durations_ms) and to the telemetry, whichever way it ends.
+ */
+async function exchange(answer: Promise<HttpAnswer>, durations: number[], ended: ((end: AttemptEnd) => void) | undefined): Promise<HttpAnswer> {
+  const started = performance.now();
+  const record = (end: Omit<AttemptEnd, 'duration_ms'>) => {
+    const duration = Math.round(performance.now() - started);
+    durations.push(duration);
+    ended?.({ duration_ms: duration, ...end });
+  };
+  try {
+    const received = await answer;
+    record({ status_code: received.status });
+    return received;
+  } catch (error) {
+    record({ failure: error instanceof TransportError ? error.kind : 'error' });
+    throw error;
+  }
+}
+
 export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: SendContext): Promise<Envelope> {
   const { connector, options, secrets } = context;
   const { redact } = secrets;
@@ -72,8 +97,9 @@ export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: Sen
   let waitedForRate = 0;
   // Whether any attempt so far may have reached Customer.io.
   let arrived = false;
+  const durations: number[] = [];
 
-  const meta = (attempts: number) => ({ request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate });
+  const meta = (attempts: number) => ({ request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: [...durations] });
   const fail = (problem: Problem, ending: Ending, attempts: number, answer?: HttpAnswer): Envelope => {
     const error: EnvelopeError = settle(problem, ending, plan.safeToRepeat, arrived, reconciliationIds(answer));
     return { ok: false, error: redactValue(error, redact), meta: meta(attempts) };
@@ -104,7 +130,9 @@ export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: Sen
     let problem: Problem;
     emit?.({ type: 'attempt', operation: context.operation, attempt, request: shown });
     try {
-      answer = await send(context.client, plan.request, { timeoutMs: attemptTimeout, signal, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+      const ended = context.telemetry?.attemptStarted({ attempt, request: shown, urlTemplate: context.urlTemplate });
+      const sending = send(context.client, plan.request, { timeoutMs: attemptTimeout, signal, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+      answer = await exchange(sending, durations, ended);
       emit?.({ type: 'answer', operation: context.operation, attempt, status_code: answer.status });
       if (answer.status >= 200 && answer.status < 300) {
         const output = plan.readOutput(answer);

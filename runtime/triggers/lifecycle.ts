@@ -4,9 +4,10 @@
 // the webhook). The webhook is registered and removed through the operations the trigger's
 // definition names, with the same calls execute() makes.
 import type { AuthValues } from '../../auth/types.js';
-import type { ExecuteOptions, RunContext, Services } from '../contracts.js';
+import type { ExecuteOptions, RunContext } from '../contracts.js';
+import type { Services } from '../services.js';
 import type { JsonSchema, LoadedConnector, LoadedOperation, TriggerMapping } from '../definitions.js';
-import { userInputError, type Envelope, type EnvelopeError } from '../envelope.js';
+import { userInputError, type Envelope } from '../envelope.js';
 import { failureOf } from '../failure.js';
 import { checked } from '../input/check.js';
 import { templateParams } from '../plan/path-template.js';
@@ -14,67 +15,10 @@ import { runContext } from '../run-context.js';
 import { callSecrets, type CallSecrets } from '../send/call-secrets.js';
 import { EVENT_MEMORY_MS, type TriggerEventStore } from './event-store.js';
 import { eventName, eventOf, leftOutBecause, type ReportingEvent } from './events.js';
-import { verify, type HeaderValues } from './signature.js';
+import { verify } from './signature.js';
+import type { DisableTriggerRequest, EnableTriggerRequest, TriggerEnvelope, TriggerRequest, TriggerResult } from './contracts.js';
 
-/** What the host keeps between enabling a trigger and disabling it. */
-export interface TriggerState {
-  connector: string;
-  operation: string;
-  /** The reporting webhook registered for the trigger. */
-  webhook_id: string | number;
-  endpoint: string;
-  /** The events it was registered for (`email_bounced`…). */
-  events: string[];
-  created_at: string;
-}
-
-export interface EnableTriggerRequest {
-  connector: string;
-  operation: string;
-  auth: AuthValues;
-  input?: Record<string, unknown>;
-  /** Where Customer.io is to post the events: the host's URL for this trigger. */
-  webhookUrl: string;
-  options?: ExecuteOptions;
-}
-
-export type TriggerEnvelope = { ok: true; state: TriggerState } | { ok: false; error: EnvelopeError };
-
-export interface TriggerRequest {
-  connector: string;
-  operation: string;
-  auth: AuthValues;
-  input?: Record<string, unknown>;
-  state: TriggerState;
-  /** The request as received: its headers, and its body exactly as it came (bytes, or text). */
-  request: { headers: HeaderValues; rawBody: Buffer | string };
-  options?: {
-    /** How far `X-CIO-Timestamp` may be from now, in seconds (default 300). */
-    toleranceS?: number;
-    /** The largest body taken, in bytes (default 2 MB). */
-    maxBodyBytes?: number;
-    /** The clock, in ms (tests). */
-    now?: () => number;
-  };
-}
-
-export interface TriggerResult {
-  /** What to answer Customer.io: 2xx takes the event off its queue; anything else, it retries. */
-  response: { status: number; body: Record<string, unknown> };
-  /** The events to start workflows with: none unless the request was verified and wanted. */
-  events: ReportingEvent[];
-  verification: { verified: boolean; reason?: string };
-  /** Verified events the trigger did not hand over, and why (a filter, a repeat). */
-  left_out: { event_id: string; reason: string }[];
-}
-
-export interface DisableTriggerRequest {
-  connector: string;
-  operation: string;
-  auth: AuthValues;
-  state: TriggerState;
-  options?: ExecuteOptions;
-}
+export type { DisableTriggerRequest, EnableTriggerRequest, TriggerEnvelope, TriggerRequest, TriggerResult, TriggerState } from './contracts.js';
 
 export const DEFAULT_TOLERANCE_S = 300;
 export const DEFAULT_MAX_TRIGGER_BODY_BYTES = 2 * 1024 * 1024;
@@ -96,7 +40,7 @@ function findTrigger(services: Services, connectorName: string, operationName: s
 
 
 function contextFor(services: Services, trigger: Trigger, auth: AuthValues, input: Record<string, unknown>, options: ExecuteOptions, secrets: CallSecrets): RunContext {
-  return runContext(services, { connector: trigger.connector, operation: trigger.operation, auth, input, options, secrets });
+  return runContext(services, { connector: trigger.connector, operation: trigger.operation, auth, input, options, secrets, telemetry: undefined });
 }
 
 /** The input that takes the webhook id, read from the unregistering operation's path (`/reporting_webhooks/{webhook_id}`). */

@@ -3,9 +3,10 @@
 // Track's delivery metrics move a delivery through sent → delivered → opened → clicked.
 import { newDeliveryId } from '../ids.js';
 import type { Attributes, Delivery, DeliveryType, Person, State } from '../state.js';
-import { attributeText } from './attributes.js';
+import { attributeText, setOwn } from './attributes.js';
 import { recordActivity } from './activities.js';
 import { reportChange } from './changes.js';
+import { dropReason, espSuppressionOf } from './esp.js';
 import { deliveryById } from './indexes.js';
 import { identifiersOf, personByCioId, setUnsubscribed } from './people.js';
 
@@ -58,6 +59,9 @@ export function recordDelivery(state: State, entry: NewDelivery, now: number): D
   recordActivity(state, { type: `${reached}_${channelName(delivery.type)}`, person, delivery_id: delivery.id, delivery_type: delivery.type, data: delivery.message_data ?? null }, now);
   // A send scheduled for later (`queued`) is reported when it is sent, which the sandbox never does.
   if (reached !== 'queued') reportChange(state, { kind: 'delivery', delivery, metric: reached, at: now, first: true, created: true });
+  // The provider drops what it is handed for an address on its suppression lists.
+  const suppression = reached === 'sent' && delivery.type === 'email' ? espSuppressionOf(state, delivery.recipient) : undefined;
+  if (suppression) applyMetric(state, delivery, 'dropped', now, { reason: dropReason(suppression) });
   return delivery;
 }
 
@@ -67,7 +71,8 @@ export function findDelivery(state: State, id: string): Delivery | undefined {
 
 /** The ID link metrics give a tracked URL, handed out the first time it is clicked. */
 export function linkId(state: State, href: string): number {
-  state.links[href] ??= Object.keys(state.links).length + 1;
+  // An href is data: `constructor` or `__proto__` is a link like any other, kept as an own property.
+  if (!Object.hasOwn(state.links, href)) setOwn(state.links, href, Object.keys(state.links).length + 1);
   return state.links[href];
 }
 

@@ -4,7 +4,7 @@
 // through setIdentity (or is followed by reindexPerson) so the indexes move with it.
 import { newCioId } from '../ids.js';
 import type { Attributes, Person, PersonIdentifiers, State } from '../state.js';
-import { applyAttributes, attributesAsText } from './attributes.js';
+import { applyAttributes, attributesAsText, ownAttribute, setOwn } from './attributes.js';
 import { reportChange } from './changes.js';
 import {
   activitiesOfPerson, addMember, addSuppressed, deliveriesOfPerson, hasMember, isSuppressedValue, peopleBy, personBy, reindexActivity,
@@ -166,8 +166,9 @@ export function setUnsubscribed(state: State, person: Person, unsubscribed: bool
 
 /** Sets topic preferences (`topic_<id>` → subscribed); the topics whose value changed are reported. */
 export function setTopics(state: State, person: Person, topics: Record<string, boolean>, at: number): void {
-  const changed = Object.fromEntries(Object.entries(topics).filter(([topic, value]) => person.topics[topic] !== value));
-  Object.assign(person.topics, topics);
+  const changed = Object.fromEntries(Object.entries(topics).filter(([topic, value]) => ownAttribute(person.topics, topic) !== value));
+  // Topic names are data: set as own properties (Object.assign would let `__proto__` replace the prototype).
+  for (const [topic, value] of Object.entries(topics)) setOwn(person.topics, topic, value);
   if (Object.keys(changed).length > 0) reportChange(state, { kind: 'preferences', person, at, topics: changed });
 }
 
@@ -204,9 +205,9 @@ export function unsuppressIdentity(state: State, value: string): void {
 /** The secondary person's data moves to the primary (the primary's values win); the secondary is deleted. */
 export function mergePeople(state: State, primary: Person, secondary: Person, now: number): void {
   for (const [name, value] of Object.entries(secondary.attributes)) {
-    if (!(name in primary.attributes) && !['id', 'email', 'phone'].includes(name)) {
-      primary.attributes[name] = value;
-      primary.timestamps[name] = secondary.timestamps[name] ?? now;
+    if (!Object.hasOwn(primary.attributes, name) && !['id', 'email', 'phone'].includes(name)) {
+      setOwn(primary.attributes, name, value);
+      setOwn(primary.timestamps, name, ownAttribute(secondary.timestamps, name) ?? now);
     }
   }
   if (!primary.email && secondary.email) setIdentity(primary, { email: secondary.email }, now);

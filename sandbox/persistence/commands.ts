@@ -9,10 +9,10 @@
 //
 // What this asks of route code: change the state only inside a handler, take the time from
 // `ctx.now` and random IDs from ids.ts. GET handlers are not journaled: they must not change
-// the state.
+// the state, unless their route says it does (`changes`, router.ts).
 import type { IncomingHttpHeaders } from 'node:http';
 import { markDelivered } from '../courier.js';
-import type { ApiName, Context, Route } from '../router.js';
+import { changesState, type ApiName, type Context, type Route } from '../router.js';
 import type { State } from '../state.js';
 
 export type Command =
@@ -50,11 +50,11 @@ export function routesByKey(tables: RouteTables): Map<string, Route> {
 /** Runs a change and journals it (store.ts): `apply` makes it, live. */
 export type Journal = <T>(command: Command, apply: () => T) => T;
 
-/** The route tables with every handler but GET's journaled through `journal`. */
+/** The route tables with every handler that can change the state journaled through `journal`. */
 export function journaledRoutes<T extends RouteTables>(tables: T, journal: Journal): T {
   const wrapped: RouteTables = {};
   for (const [table, list] of Object.entries(tables)) {
-    wrapped[table] = list.map((route) => route.method === 'GET' ? route : {
+    wrapped[table] = list.map((route) => !changesState(route) ? route : {
       ...route,
       handle: (ctx: Context) => {
         const { authorization: _credentials, ...headers } = ctx.headers;

@@ -14,7 +14,8 @@ export function findAction(actions: Action[], id: number): Action {
 
 export function actionView(action: Action, language?: string) {
   const { translations, ...fields } = action;
-  if (language !== undefined && language !== '' && !translations[language]) throw appError(404, `action ${action.id} has no ${language} translation`);
+  // Own translations only: the language comes from the path, and `__proto__` must not find Object.prototype.
+  if (language !== undefined && language !== '' && !Object.hasOwn(translations, language)) throw appError(404, `action ${action.id} has no ${language} translation`);
   const translated = language ? { ...fields, ...translations[language], language } : fields;
   return { ...translated, deduplicate_id: `${action.id}:${translated.updated as number}` };
 }
@@ -31,7 +32,7 @@ export function updateAction(state: State, action: Action, body: Record<string, 
     changes.from = sender.address;
   }
   if (language) {
-    if (!action.translations[language]) throw appError(404, `action ${action.id} has no ${language} translation`);
+    if (!Object.hasOwn(action.translations, language)) throw appError(404, `action ${action.id} has no ${language} translation`);
     Object.assign(action.translations[language], changes, { updated: now });
   } else {
     Object.assign(action, changes);

@@ -1,6 +1,9 @@
 // API-triggered broadcasts: triggering one sends each of its active actions to the chosen
 // audience (deliveries in the outbox), at most once per 10 seconds; the trigger's status
 // and error lines, the broadcast's actions, messages and metrics are read back from state.
+// A data file (data_file_url) is read from a data: URL or a file the sandbox hosts: one JSON
+// object per line, {"id" or "email", "data"}; its lines that match nobody are error lines and
+// the others are sent.
 import { nextNumber } from '../ids.js';
 import { byteLength } from '../limits.js';
 import { readLimit } from '../paging.js';
@@ -8,6 +11,7 @@ import { appError, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import type { Attributes, Broadcast, DeliveryType, Person, Trigger } from '../state.js';
 import { isEmptyFilter, personMatches, type Filter } from '../model/filters.js';
+import { readUrl } from '../model/files.js';
 import { recordDelivery, render } from '../model/outbox.js';
 import { findPerson, peopleWithEmail } from '../model/people.js';
 import { inSegment } from '../model/segments.js';
@@ -38,7 +42,7 @@ interface Recipient {
 }
 
 /** Who a trigger sends to, and the error lines for entries that match nobody. */
-function audienceOf(ctx: Context, broadcast: Broadcast, body: Record<string, unknown>): { recipients: Recipient[]; errors: string[] } {
+function audienceOf(ctx: Context, broadcast: Broadcast, body: Record<string, unknown>): { recipients: Recipient[]; errors: string[]; dataFile?: boolean } {
   const chosen = AUDIENCES.filter((key) => body[key] !== undefined);
   if (chosen.length > 1) throw appError(400, `a trigger takes one audience; got ${chosen.join(' and ')}`);
   const errors: string[] = [];
@@ -90,8 +94,30 @@ function audienceOf(ctx: Context, broadcast: Broadcast, body: Record<string, unk
         }
       });
       break;
-    case 'data_file_url':
-      throw appError(422, 'the sandbox does not fetch data files (data_file_url); use ids, emails or per_user_data');
+    case 'data_file_url': {
+      const read = readUrl(ctx.state, String(body.data_file_url), ctx.origin, ctx.now);
+      if ('problem' in read) throw appError(422, `data_file_url: ${read.problem}`);
+      read.bytes.toString('utf8').split(/\r?\n/).forEach((text, i) => {
+        if (text.trim() === '') return;
+        let entry: { id?: unknown; email?: unknown; data?: Attributes };
+        try {
+          entry = JSON.parse(text) as typeof entry;
+        } catch {
+          errors.push(`line ${i + 1}: not a JSON object`);
+          return;
+        }
+        if (entry?.id !== undefined) {
+          const person = findPerson(ctx.state, 'id', String(entry.id));
+          add(i + 1, person ? [person] : [], `id ${String(entry.id)}`, entry.data ?? {}, body.id_ignore_missing === true);
+        } else if (entry?.email !== undefined) {
+          add(i + 1, peopleWithEmail(ctx.state, String(entry.email)), `email ${String(entry.email)}`, entry.data ?? {}, body.email_ignore_missing === true);
+        } else {
+          errors.push(`line ${i + 1}: an entry needs an id or an email`);
+        }
+      });
+      // A data file is processed line by line: the lines that match someone are sent.
+      return { recipients, errors, dataFile: true };
+    }
   }
   // Unknown people fail the whole trigger unless they were to be skipped.
   return errors.length ? { recipients: [], errors } : { recipients, errors };
@@ -104,7 +130,7 @@ function trigger(ctx: Context) {
   if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) throw appError(400, 'data must be an object');
   if (byteLength(body.data ?? {}) > MAX_DATA_BYTES) throw appError(400, `data must be at most ${MAX_DATA_BYTES} bytes (it is ${byteLength(body.data)})`);
   if (!broadcast.active) throw appError(422, `broadcast ${broadcast.id} is not running: start it in Customer.io before triggering it`);
-  const { recipients, errors } = audienceOf(ctx, broadcast, body);
+  const { recipients, errors, dataFile } = audienceOf(ctx, broadcast, body);
 
   const record: Trigger = {
     id: nextNumber(ctx.state, 'trigger'),
@@ -112,7 +138,7 @@ function trigger(ctx: Context) {
     created_at: ctx.now,
     processed_at: ctx.now,
     recipients_count: 0,
-    data_file_processed: false,
+    data_file_processed: dataFile === true,
     data_file_error_count: 0,
     errors,
   };

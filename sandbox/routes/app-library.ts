@@ -1,10 +1,13 @@
 // Content that messages use: snippets ({{snippets.<name>}}) and collections (rows of data
-// messages can loop over).
+// messages can loop over). A collection's rows come as data, or from a URL the sandbox can
+// read without fetching: a data: URL or a file it hosts, holding a JSON list of objects or CSV.
 import { nextNumber } from '../ids.js';
 import { byteLength } from '../limits.js';
 import { appError, noContent, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import type { Collection } from '../state.js';
+import { fromCsv } from '../model/csv.js';
+import { readUrl } from '../model/files.js';
 import { appFail, intParam, objectBody, requireString } from './common.js';
 
 // Snippets
@@ -53,8 +56,27 @@ function collectionFromPath(ctx: Context): Collection {
   return collection;
 }
 
-function rowsFrom(body: Record<string, unknown>, required: boolean): unknown[] | undefined {
-  if (body.url !== undefined) throw appError(422, 'the sandbox does not fetch collection data from a URL; send the rows as data');
+/** The rows behind a collection's url: a JSON list of objects, or CSV with a header row. */
+function rowsAt(ctx: Context, url: unknown): unknown[] {
+  const read = readUrl(ctx.state, requireString(url, 'url', appFail), ctx.origin, ctx.now);
+  if ('problem' in read) throw appError(422, `url: ${read.problem}`);
+  const text = read.bytes.toString('utf8');
+  try {
+    const rows = JSON.parse(text) as unknown;
+    if (Array.isArray(rows)) return rows;
+  } catch {
+    // Not JSON: CSV, below.
+  }
+  try {
+    return fromCsv(text).rows;
+  } catch (error) {
+    throw appError(422, `url: the file is neither a JSON list nor CSV (${(error as Error).message})`);
+  }
+}
+
+function rowsFrom(ctx: Context, body: Record<string, unknown>, required: boolean): unknown[] | undefined {
+  if (body.url !== undefined && body.data !== undefined) throw appError(400, 'give data or url, not both');
+  if (body.url !== undefined) body = { data: rowsAt(ctx, body.url) };
   if (body.data === undefined) {
     if (required) throw appError(400, 'data is required: the rows, as a list of objects');
     return undefined;
@@ -68,7 +90,7 @@ function rowsFrom(body: Record<string, unknown>, required: boolean): unknown[] |
 function createCollection(ctx: Context) {
   const body = objectBody(ctx, appFail);
   const name = requireString(body.name, 'name', appFail);
-  const rows = rowsFrom(body, true)!;
+  const rows = rowsFrom(ctx, body, true)!;
   const collection: Collection = { id: nextNumber(ctx.state, 'collection'), name, rows, created_at: ctx.now, updated_at: ctx.now };
   ctx.state.collections.push(collection);
   return ok({ collection: collectionView(collection) });
@@ -77,7 +99,7 @@ function createCollection(ctx: Context) {
 function updateCollection(ctx: Context) {
   const collection = collectionFromPath(ctx);
   const body = objectBody(ctx, appFail);
-  const rows = rowsFrom(body, false);
+  const rows = rowsFrom(ctx, body, false);
   if (body.name !== undefined) collection.name = requireString(body.name, 'name', appFail);
   if (rows) collection.rows = rows;
   collection.updated_at = ctx.now;

@@ -87,13 +87,14 @@ function updateOptouts(ctx: Context) {
   const list = objectBody(ctx, appFail).optouts;
   if (!Array.isArray(list) || list.length === 0) throw appError(400, 'optouts must be a non-empty list of {channel, from, optout}');
   for (const entry of list as { channel?: unknown; from?: unknown; optout?: unknown }[]) {
-    if (!['sms', 'whatsapp'].includes(String(entry?.channel)) || typeof entry.from !== 'string' || typeof entry.optout !== 'boolean') {
-      throw appError(400, 'each opt-out needs channel (sms or whatsapp), from and optout (true or false)');
+    // The channel is SMS when it is left out.
+    if (!['sms', 'whatsapp'].includes(String(entry?.channel ?? 'sms')) || typeof entry.from !== 'string' || typeof entry.optout !== 'boolean') {
+      throw appError(400, 'each opt-out needs from, optout (true or false) and, unless it is sms, channel (whatsapp)');
     }
   }
-  for (const entry of list as { channel: string; from: string; optout: boolean }[]) {
-    person.optouts = person.optouts.filter((o) => !(o.channel === entry.channel && o.from === entry.from));
-    if (entry.optout) person.optouts.push({ channel: entry.channel, from: entry.from });
+  for (const { channel = 'sms', ...entry } of list as { channel?: string; from: string; optout: boolean }[]) {
+    person.optouts = person.optouts.filter((o) => !(o.channel === channel && o.from === entry.from));
+    if (entry.optout) person.optouts.push({ channel, from: entry.from });
   }
   return noContent();
 }
@@ -109,8 +110,9 @@ function allOptouts(ctx: Context) {
 
 export const appPeopleRoutes: Route[] = [
   { method: 'GET', path: '/customers', operations: ['get_customers_by_email'], beta: true, handle: byEmail },
-  { method: 'POST', path: '/customers', operations: ['search_customers'], handle: search },
-  { method: 'POST', path: '/customers/attributes', operations: ['get_bulk_customer_attributes'], handle: bulkAttributes },
+  // Reads sent as POSTs (a filter, a list of IDs): they change nothing, so they are not journaled.
+  { method: 'POST', path: '/customers', operations: ['search_customers'], changes: false, handle: search },
+  { method: 'POST', path: '/customers/attributes', operations: ['get_bulk_customer_attributes'], changes: false, handle: bulkAttributes },
   { method: 'GET', path: '/customers/{customer_id}/attributes', operations: ['get_customer_attributes'], beta: true, handle: attributes },
   { method: 'GET', path: '/customers/{customer_id}/activities', operations: ['list_customer_activities'], beta: true, handle: activities },
   { method: 'GET', path: '/customers/{customer_id}/messages', operations: ['list_customer_messages'], beta: true, handle: messages },

@@ -15,6 +15,7 @@ import { addMember, removeMember } from '../model/indexes.js';
 import { findSegment } from '../model/segments.js';
 import { intParam, objectBody, type Fail } from './common.js';
 import { planPersonRelationships } from './track-relationships.js';
+import { identifyRecorded } from '../model/attribute-changes.js';
 
 const fail: Fail = (message) => trackErrors(400, [message]);
 
@@ -62,7 +63,7 @@ function identify(ctx: Context) {
   if (!person) return ok();
   // Only a person addressed by cio_ (or one without an ID yet) can be given another ID.
   if (existing.person && existing.kind !== 'cio_id' && person.id !== null && changes.identity?.id && changes.identity.id !== person.id) delete changes.identity.id;
-  updateProfile(ctx.state, person, changes, typeof _timestamp === 'number' ? _timestamp : ctx.now);
+  identifyRecorded(ctx.state, person, changes, typeof _timestamp === 'number' ? _timestamp : ctx.now);
   plan?.apply?.(person, ctx.now);
   return ok();
 }
@@ -248,8 +249,13 @@ function segmentMembership(change: 'add' | 'remove') {
   };
 }
 
+/** The Track host Customer.io names for each region (the only two values its schema allows for `url`). */
+const TRACK_URLS = { us: 'https://track.customer.io', eu: 'https://track-eu.customer.io' } as const;
+
 function region(ctx: Context) {
-  return ok({ url: ctx.origin, region: ctx.state.workspace.region, environment_id: ctx.state.workspace.environment_id });
+  const { region: name, environment_id } = ctx.state.workspace;
+  // `sandbox_origin` is the sandbox's own: where these credentials work here.
+  return ok({ url: TRACK_URLS[name] ?? TRACK_URLS.us, region: name, environment_id, sandbox_origin: ctx.origin });
 }
 
 export const trackV1Routes: Route[] = [

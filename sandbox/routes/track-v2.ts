@@ -1,6 +1,7 @@
 // Track API v2: one entity operation per /api/v2/entity call, or many in /api/v2/batch.
 // A refused entity answers 400 `errors[{reason, field, message}]`; a batch applies what it
-// can and answers 207 with the refused items' `batch_index`.
+// can and answers 207 with the refused items' `batch_index`. Each operation is checked in full
+// before its first change, so a refused one (alone or in a batch) leaves the workspace as it was.
 import { byteLength, checkAttributes, checkEvent, checkIdentifier, LIMITS, type Problem } from '../limits.js';
 import { ok, v2Errors, type V2Problem } from '../reply.js';
 import type { Context, Route } from '../router.js';
@@ -10,9 +11,11 @@ import { deleteObject, relate, unrelate, updateObject } from '../model/objects.j
 import { applyMetric, findDelivery } from '../model/outbox.js';
 import {
   createPerson, deletePerson, findPerson, isSuppressed, mergePeople, splitIdentifyBody, suppressIdentity,
-  unsuppressIdentity, updateProfile, type IdKind,
+  unsuppressIdentity, type IdKind,
 } from '../model/people.js';
 import { planPersonRelationships, resolveObject } from './track-relationships.js';
+import { identifyRecorded } from '../model/attribute-changes.js';
+import { TooDeepItem } from '../json-body.js';
 
 type Operation = Record<string, unknown>;
 
@@ -32,6 +35,13 @@ function refuseAll(problems: Problem[]): void {
 
 const PERSON_KINDS: IdKind[] = ['id', 'email', 'phone', 'cio_id'];
 
+/** An attribute map as sent (absent or null: none); anything but an object is refused. */
+function attributeMap(value: unknown, field: string): Attributes {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Refused({ reason: 'invalid', field, message: 'must be an object of attributes' });
+  return value as Attributes;
+}
+
 function personReference(value: unknown, field: string, kinds: IdKind[] = PERSON_KINDS): { kind: IdKind; value: string } {
   const entries = value && typeof value === 'object' ? Object.entries(value as object) : [];
   if (entries.length !== 1 || !kinds.includes(entries[0][0] as IdKind) || (typeof entries[0][1] !== 'string' && typeof entries[0][1] !== 'number') || entries[0][1] === '') {
@@ -42,33 +52,42 @@ function personReference(value: unknown, field: string, kinds: IdKind[] = PERSON
   return { kind: kind as IdKind, value: String(raw) };
 }
 
-/** The person an operation is about; created for id/email/phone when `create` allows it. */
-function personFor(state: State, op: Operation, create: boolean, now: number): Person | undefined {
+/**
+ * The person an operation is about, found without changing anything; `create` makes them
+ * (id/email/phone only, never a suppressed identity) and is called once every check passed.
+ */
+function personOf(state: State, op: Operation, now: number): { person?: Person; create(): Person | undefined } {
   const ref = personReference(op.identifiers, 'identifiers');
   const person = findPerson(state, ref.kind, ref.value);
-  if (person) return person;
+  if (person) return { person, create: () => person };
   if (ref.kind === 'cio_id') throw new Refused({ reason: 'not_found', field: 'identifiers.cio_id', message: `no person has cio_id ${ref.value}` });
-  if (!create) return undefined;
   const identity = { [ref.kind]: ref.value };
-  if (isSuppressed(state, identity)) return undefined;
-  return createPerson(state, identity, now);
+  return { create: () => (isSuppressed(state, identity) ? undefined : createPerson(state, identity, now)) };
+}
+
+/** The person an operation is about; created for id/email/phone when `create` allows it. */
+function personFor(state: State, op: Operation, create: boolean, now: number): Person | undefined {
+  const found = personOf(state, op, now);
+  return found.person ?? (create ? found.create() : undefined);
 }
 
 function runPerson(state: State, op: Operation, now: number): void {
   const timestamp = typeof op.timestamp === 'number' ? op.timestamp : undefined;
   switch (op.action) {
     case 'identify': {
-      const attributes = (op.attributes ?? {}) as Attributes;
+      const attributes = attributeMap(op.attributes, 'attributes');
       const { cio_subscription_preferences: _p, _update, ...attributeLike } = attributes;
       refuseAll(checkAttributes(attributeLike, 'attributes'));
       const plan = op.cio_relationships === undefined ? undefined : planPersonRelationships(state, 'add_relationships', op.cio_relationships, 'cio_relationships');
       if (plan) refuseAll(plan.problems);
       const changes = splitIdentifyBody(attributes);
-      const person = personFor(state, op, _update !== true, now);
-      if (!person) return;
-      const total = new Set([...Object.keys(person.attributes), ...Object.keys(changes.attributes)]).size;
+      const found = personOf(state, op, now);
+      // Counted before anyone is created, so a refusal leaves no empty profile behind.
+      const total = new Set([...Object.keys(found.person?.attributes ?? {}), ...Object.keys(changes.attributes)]).size;
       if (total > LIMITS.attributes) refuse({ field: 'attributes', message: `a person can have at most ${LIMITS.attributes} attributes (this update would give them ${total})` });
-      updateProfile(state, person, changes, timestamp ?? now);
+      const person = found.person ?? (_update === true ? undefined : found.create());
+      if (!person) return;
+      identifyRecorded(state, person, changes, timestamp ?? now);
       plan?.apply?.(person, now);
       return;
     }
@@ -99,7 +118,7 @@ function runPerson(state: State, op: Operation, now: number): void {
       const device = op.device as Record<string, unknown> | undefined;
       if (!device || typeof device.token !== 'string' || device.token === '') refuse({ field: 'device.token', message: 'the device token is required' });
       if (op.action === 'add_device' && device!.platform !== 'ios' && device!.platform !== 'android') refuse({ field: 'device.platform', message: 'must be ios or android' });
-      const attributes = (device!.attributes ?? {}) as Attributes;
+      const attributes = attributeMap(device!.attributes, 'device.attributes');
       refuseAll(checkAttributes(attributes, 'device.attributes'));
       const person = personFor(state, op, op.action === 'add_device', now);
       if (!person) return;
@@ -146,7 +165,7 @@ function peopleOf(state: State, relationships: unknown, anonymous: boolean): Par
   if (!Array.isArray(relationships)) refuse({ field: 'cio_relationships', message: 'must be a list of relationships' });
   return (relationships as { identifiers?: unknown; relationship_attributes?: Attributes }[]).map((r, i) => {
     const field = `cio_relationships[${i}]`;
-    refuseAll(checkAttributes(r?.relationship_attributes ?? {}, `${field}.relationship_attributes`));
+    refuseAll(checkAttributes(attributeMap(r?.relationship_attributes, `${field}.relationship_attributes`), `${field}.relationship_attributes`));
     if (anonymous) {
       const anonymousId = (r?.identifiers as { anonymous_id?: unknown } | undefined)?.anonymous_id;
       if (typeof anonymousId !== 'string' || anonymousId === '') refuse({ field: `${field}.identifiers.anonymous_id`, message: 'is required for identify_anonymous' });
@@ -166,7 +185,7 @@ function runObject(state: State, op: Operation, now: number): void {
     refuse({ field: 'action', message: `object operations take identify, identify_anonymous, delete, add_relationships or delete_relationships (got ${String(action)})` });
   }
   const creates = action === 'identify' || action === 'identify_anonymous' || action === 'add_relationships';
-  const attributes = (op.attributes ?? {}) as Attributes;
+  const attributes = attributeMap(op.attributes, 'attributes');
   refuseAll(checkAttributes(attributes, 'attributes'));
   const parties = action === 'delete' ? [] : peopleOf(state, op.cio_relationships, action === 'identify_anonymous');
   const { object, problem } = resolveObject(state, op.identifiers, 'identifiers', creates, now);
@@ -233,6 +252,10 @@ function batch(ctx: Context) {
   if (!Array.isArray(items)) throw v2Errors(400, [{ reason: 'invalid', field: 'batch', message: 'batch must be a list of entity operations' }]);
   const errors: (V2Problem & { batch_index: number })[] = [];
   items.forEach((item, index) => {
+    if (item instanceof TooDeepItem) {
+      errors.push({ batch_index: index, reason: 'invalid', field: '', message: `this operation nests more than ${item.limit} levels deep; the sandbox reads at most ${item.limit}` });
+      return;
+    }
     const itemSize = byteLength(item);
     if (itemSize > LIMITS.entityBytes) {
       errors.push({ batch_index: index, reason: 'too_large', field: '', message: `each operation must be under 32 KB; this one is ${itemSize} bytes` });

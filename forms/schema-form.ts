@@ -1,5 +1,5 @@
-// Tray form hints → what @rjsf/core understands. Pure functions over plain JSON, so the page,
-// the server and the unit tests share them. The schema itself is left as the runtime sees it
+// Tray form hints → what @rjsf/core understands. Pure functions over plain JSON, so a host's
+// page, the reference host and the unit tests share them. The schema itself is left as the runtime sees it
 // (the browser's validator registers the same keywords); every hint becomes a uiSchema entry:
 //   enum + enumLabels       → ui:enumNames (the labels of the <select>)
 //   advanced: [keys]        → ui:widget "hidden" on those keys unless "Show advanced" is on

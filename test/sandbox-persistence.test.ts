@@ -3,8 +3,9 @@
 //   operation (searches and previews sent as POSTs included) but the download that counts itself;
 // - the indexes stay what a scan would find through a seeded random run of every change that
 //   moves a key (identify with new identifiers, delete, merge, suppress, anonymous activity
-//   claimed, relationships added and removed, objects deleted, segment members), and after a
-//   restart from the state file;
+//   claimed, relationships added and removed, objects deleted, segment members, ESP suppressions
+//   added and removed, Design Studio emails linked, relinked, translated, restored and deleted,
+//   assets and exports made and deleted), and after a restart from the state file;
 // - a sandbox killed with SIGKILL in the middle of a load (a child process, journal compacting
 //   as it goes) loses no write it acknowledged: restarted on the same file, every one is there,
 //   with the very IDs it answered.
@@ -84,6 +85,12 @@ describe('the lookup indexes', () => {
     const objects = ['acme', 'globex', 'initech'];
     const anonymous = ['anon-a', 'anon-b', 'anon-c'];
     const segment = ((await http(sandbox.origin)('POST', '/v1/segments', { segment: { name: 'Random' } })).body.segment as { id: number }).id;
+    const designEmails: string[] = [];
+    for (const name of ['One', 'Two', 'Three']) {
+      designEmails.push(((await http(sandbox.origin)('POST', '/v1/design_studio/emails', { name, content: { subject: name, html: `<p>${name}</p>` } })).body.email as { id: string }).id);
+    }
+    const versions: [string, string][] = [];
+    const assets: number[] = [];
     const person = () => (random(0, 3) === 0 ? { email: pick(emails).toLowerCase() } : { id: pick(ids) });
     const steps: (() => [string, string, unknown])[] = [
       () => ['PUT', `/api/v1/customers/${pick(ids)}`, { email: pick(emails), plan: pick(['pro', 'trial']) }],
@@ -103,13 +110,32 @@ describe('the lookup indexes', () => {
       () => ['POST', '/api/v2/entity', { type: 'object', action: 'delete', identifiers: { object_type_id: '1', object_id: pick(objects) } }],
       () => ['POST', '/api/v2/entity', { type: 'person', action: 'identify', identifiers: { cio_id: 'a3000001' }, attributes: { email: pick(emails) } }],
       () => ['POST', '/v1/send/email', { identifiers: person(), transactional_message_id: 3, to: 'someone@example.com' }],
+      // Sends to an address on an ESP list are dropped: the list is looked up by address.
+      () => ['POST', '/v1/send/email', { identifiers: person(), transactional_message_id: 3, to: pick(emails) }],
+      () => ['POST', `/v1/esp/suppression/${pick(['bounces', 'blocks'])}/${pick(emails)}`, {}],
+      () => ['DELETE', `/v1/esp/suppression/${pick(['bounces', 'blocks'])}/${pick(emails)}`, undefined],
+      // A link taken over with force moves it from one email to another: the link keys move in place.
+      () => ['POST', `/v1/design_studio/emails/${pick(designEmails)}/link`, { target: { type: 'transactional_message', transactional_message_id: pick([3, 4]) }, force: true }],
+      () => ['POST', `/v1/design_studio/emails/${pick(designEmails)}/languages`, { language: pick(['fr', 'de']) }],
+      () => ['DELETE', `/v1/design_studio/emails/${pick(designEmails)}/languages/${pick(['fr', 'de'])}`, undefined],
+      () => ['POST', `/v1/design_studio/emails/${pick(designEmails)}/versions`, { name: `v${random(0, 99)}` }],
+      () => {
+        const [email, version] = versions.length ? pick(versions) : ['none', 'none'];
+        return ['POST', `/v1/design_studio/emails/${email}/versions/${version}/restore`, {}];
+      },
+      () => ['POST', '/v1/assets/files', { file: { filename: 'dot.png', content_type: 'image/png', content_base64: Buffer.from('89504e47', 'hex').toString('base64') } }],
+      () => ['DELETE', `/v1/assets/files/${assets.length ? pick(assets) : 1}`, undefined],
+      () => ['POST', '/v1/exports/customers', { filters: { attribute: { field: 'plan', operator: 'eq', value: pick(['pro', 'trial']) } } }],
     ];
     const call = http(sandbox.origin);
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 800; i++) {
       const [method, path, body] = pick(steps)();
-      const { status } = await call(method, path, body);
-      expect(status).toBeLessThan(500);
-      if (i % 150 === 149) expect(indexProblems(sandbox.state)).toEqual([]);
+      const answer = await call(method, path, body);
+      expect(answer.status).toBeLessThan(500);
+      // What later steps name: versions to restore, assets to delete.
+      if (answer.status === 200 && /\/versions$/.test(path)) versions.push([path.split('/')[4]!, (answer.body.version as { id: string }).id]);
+      if (answer.status === 200 && path === '/v1/assets/files') assets.push((answer.body.asset as { id: number }).id);
+      if (i % 200 === 199) expect(indexProblems(sandbox.state)).toEqual([]);
     }
 
     const check = (s: Sandbox) => {
@@ -128,6 +154,11 @@ describe('the lookup indexes', () => {
     const people = check(sandbox);
     expect(people).toBeGreaterThan(3);
     expect(sandbox.state.relationships.length + sandbox.state.suppressed.ids.length).toBeGreaterThan(0);
+    // The run did move links and suppressions, and restored versions.
+    expect(sandbox.state.design_studio.emails.filter((e) => e.links.length > 0).length).toBeGreaterThan(0);
+    expect(sandbox.state.esp_suppressions.length).toBeGreaterThan(0);
+    expect(versions.length).toBeGreaterThan(0);
+    expect(sandbox.state.files.length).toBeGreaterThan(0);
     const before = JSON.stringify(sandbox.state);
     await sandbox.close();
 

@@ -2,14 +2,20 @@
 // email (case-insensitive), phone, cio_id and anonymous ID; objects by type + ID and by
 // cio_object_id; relationships by object, by person (or anonymous visitor) and by the pair;
 // deliveries by ID and by person; activities by person and unclaimed anonymous ID; suppressed
-// identifiers, event IDs already seen and manual segments' members as sets.
+// identifiers, event IDs already seen and manual segments' members as sets; the records of
+// records.ts (files, exports, imports, assets, Design Studio, live notifications, test groups)
+// and ESP suppressions by their ID and by what groups them.
 //
 // The indexes live in a WeakMap keyed by the state object (loading a state file makes a new
 // one, indexed afresh at its first lookup), built lazily, and follow their arrays (index-core.ts):
 // a push is seen at the next lookup, a replaced array is indexed again. Fields that are keys
 // and change in place (a person's email, an activity's cio_id…) are moved by the model
 // function that changes them, through the `reindex…` functions here.
-import type { Activity, Delivery, Person, Relationship, Segment, State, WorkspaceObject } from '../state.js';
+import type {
+  Asset, AssetFolder, DesignComponent, DesignEmail, DesignFolder, DesignPublish, DesignVersion, ExportJob, HostedFile, ImportJob, InboxPreviewJob, LiveNotification,
+  NewsletterTestGroup,
+} from '../records.js';
+import type { Activity, Delivery, EspSuppression, Person, Relationship, Segment, State, WorkspaceObject } from '../state.js';
 import { KeyedIndex, ValueSet } from './index-core.js';
 
 export type PersonKey = 'id' | 'email' | 'phone' | 'cio_id' | 'anonymous_id';
@@ -69,6 +75,7 @@ interface Indexes {
   suppressedPhones: ValueSet;
   seenEvents: ValueSet;
   members: WeakMap<Segment, ValueSet>;
+  records: Map<RecordKind, KeyedIndex<object>>;
 }
 
 const byState = new WeakMap<State, Indexes>();
@@ -89,6 +96,7 @@ function indexesOf(state: State): Indexes {
       suppressedPhones: new ValueSet(),
       seenEvents: new ValueSet(),
       members: new WeakMap(),
+      records: new Map(),
     };
     byState.set(state, indexes);
   }
@@ -295,6 +303,99 @@ export function reindexActivity(state: State, activity: Activity): void {
   activitiesIndex(state).reindex(activity);
 }
 
+// Records (records.ts) and ESP suppressions.
+
+interface RecordTypes {
+  files: HostedFile;
+  exports: ExportJob;
+  imports: ImportJob;
+  asset_folders: AssetFolder;
+  assets: Asset;
+  design_folders: DesignFolder;
+  design_components: DesignComponent;
+  design_emails: DesignEmail;
+  design_versions: DesignVersion;
+  design_publishes: DesignPublish;
+  inbox_previews: InboxPreviewJob;
+  live_notifications: LiveNotification;
+  newsletter_test_groups: NewsletterTestGroup;
+  esp_suppressions: EspSuppression;
+}
+
+export type RecordKind = keyof RecordTypes;
+
+interface RecordSpec<T> {
+  list(state: State): T[];
+  /** `i:<id>`, and the other keys it is found by. */
+  keys(item: T): string[];
+}
+
+/**
+ * Where each kind lives and its keys. Besides the ID: a Design Studio email's language group
+ * (the email and its translations) and the messages it is linked to (`l:<type>:<id>`, moved by
+ * `reindexRecord` when its links change), a version's email, a test group's newsletter, an
+ * inbox preview's fingerprint, a suppression's address (any case).
+ */
+const RECORDS: { [K in RecordKind]: RecordSpec<RecordTypes[K]> } = {
+  files: { list: (s) => s.files, keys: (f) => [`i:${f.id}`] },
+  exports: { list: (s) => s.exports, keys: (e) => [`i:${e.id}`] },
+  imports: { list: (s) => s.imports, keys: (i) => [`i:${i.id}`] },
+  asset_folders: { list: (s) => s.asset_folders, keys: (f) => [`i:${f.id}`] },
+  assets: { list: (s) => s.assets, keys: (a) => [`i:${a.id}`] },
+  design_folders: { list: (s) => s.design_studio.folders, keys: (f) => [`i:${f.id}`] },
+  design_components: { list: (s) => s.design_studio.components, keys: (c) => [`i:${c.id}`] },
+  design_emails: {
+    list: (s) => s.design_studio.emails,
+    keys: (e) => [`i:${e.id}`, `g:${e.language_group_id}`, ...new Set(e.links.map((l) => `l:${l.type}:${l.id}`))],
+  },
+  design_versions: { list: (s) => s.design_studio.versions, keys: (v) => [`i:${v.id}`, `n:${v.node_id}`] },
+  design_publishes: { list: (s) => s.design_studio.publishes, keys: (p) => [`i:${p.id}`] },
+  inbox_previews: { list: (s) => s.design_studio.inbox_previews, keys: (j) => [`i:${j.run_id}`, `f:${j.fingerprint}`] },
+  live_notifications: { list: (s) => s.live_notifications, keys: (n) => [`i:${n.instance_id}`] },
+  newsletter_test_groups: { list: (s) => s.newsletter_test_groups, keys: (g) => [`i:${g.id}`, `n:${g.newsletter_id}`] },
+  esp_suppressions: { list: (s) => s.esp_suppressions, keys: (x) => [`e:${x.email.toLowerCase()}`] },
+};
+
+function recordSpec<K extends RecordKind>(kind: K): RecordSpec<RecordTypes[K]> {
+  return RECORDS[kind] as unknown as RecordSpec<RecordTypes[K]>;
+}
+
+function recordIndex<K extends RecordKind>(state: State, kind: K): KeyedIndex<RecordTypes[K]> {
+  const all = indexesOf(state).records;
+  let index = all.get(kind) as KeyedIndex<RecordTypes[K]> | undefined;
+  if (!index) {
+    index = new KeyedIndex(recordSpec(kind).keys);
+    all.set(kind, index as unknown as KeyedIndex<object>);
+  }
+  return index.sync(recordSpec(kind).list(state));
+}
+
+/** The records of a kind under `key` (`i:<id>`, `g:<email id>`…), in array order. */
+export function recordsUnder<K extends RecordKind>(state: State, kind: K, key: string): readonly RecordTypes[K][] {
+  const index = recordIndex(state, kind);
+  const found = index.all(key);
+  const { keys, list } = recordSpec(kind);
+  if (found.every((item) => keys(item).includes(key))) return found;
+  // A key changed behind the index's back: read the array again.
+  index.reset();
+  return index.sync(list(state)).all(key);
+}
+
+/** The first record of a kind with this ID: what `list.find((x) => x.id === id)` gave. */
+export function recordById<K extends RecordKind>(state: State, kind: K, id: string | number): RecordTypes[K] | undefined {
+  return recordsUnder(state, kind, `i:${id}`)[0];
+}
+
+/** After a keyed field of a record changed in place (a Design Studio email's links). */
+export function reindexRecord<K extends RecordKind>(state: State, kind: K, item: RecordTypes[K]): void {
+  recordIndex(state, kind).reindex(item);
+}
+
+/** Takes the records out of their array in place (the order of the rest kept) and out of the index. */
+export function removeRecords<K extends RecordKind>(state: State, kind: K, items: Iterable<RecordTypes[K]>): number {
+  return recordIndex(state, kind).remove(recordSpec(kind).list(state), items);
+}
+
 /**
  * Compares every index of `state` with one built from scratch, key by key: the problems found
  * (none when the indexes are right). For tests, and for anyone who doubts them.
@@ -315,6 +416,10 @@ export function indexProblems(state: State): string[] {
   compare('relationships', live.relationships, state.relationships, relationshipKeys);
   compare('deliveries', live.deliveries, state.deliveries, deliveryKeys);
   compare('activities', live.activities, state.activities, activityKeys);
+  for (const kind of Object.keys(RECORDS) as RecordKind[]) {
+    const { list, keys } = recordSpec(kind);
+    compare(kind, recordIndex(state, kind) as KeyedIndex<object>, list(state) as object[], keys as (item: object) => string[]);
+  }
   const sets: [string, ValueSet, string[], (v: string) => string][] = [
     ['suppressed ids', live.suppressedIds, state.suppressed.ids, (v) => v],
     ['suppressed emails', live.suppressedEmails, state.suppressed.emails, lowerCase],

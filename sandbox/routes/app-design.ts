@@ -8,6 +8,7 @@ import type { Context, Route } from '../router.js';
 import {
   componentView, contentFrom, DEFAULT_ENVELOPE, defaultEmail, emailNode, emailView, envelopeFrom, listedEmail, touch, translationsOf, translationView,
 } from '../model/design-studio.js';
+import { recordById, recordsUnder, removeRecords } from '../model/indexes.js';
 import { appFail, objectBody, queryNumber, requireString } from './common.js';
 import { foldersCovered, pageOf, queryFlag, wouldLoop } from './page.js';
 
@@ -15,7 +16,7 @@ const FOLDER_NAME = /^[^<>:"/\\|?*.]+$/;
 const TAG = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 function folderById(ctx: Context, id: string): DesignFolder {
-  const folder = ctx.state.design_studio.folders.find((f) => f.id === id);
+  const folder = recordById(ctx.state, 'design_folders', id);
   if (!folder) throw appError(404, `Design Studio folder ${id} not found`);
   return folder;
 }
@@ -95,14 +96,14 @@ function deleteFolder(ctx: Context) {
   if ([...studio.folders, ...studio.components, ...studio.emails].some((item) => item.parent_folder_id === folder.id)) {
     throw appError(400, `Design Studio folder ${folder.id} is not empty: move or delete what it holds first`);
   }
-  studio.folders = studio.folders.filter((f) => f !== folder);
+  removeRecords(ctx.state, 'design_folders', [folder]);
   return noContent();
 }
 
 // Components
 
 function componentById(ctx: Context): DesignComponent {
-  const component = ctx.state.design_studio.components.find((c) => c.id === ctx.params.component_id);
+  const component = recordById(ctx.state, 'design_components', ctx.params.component_id);
   if (!component) throw appError(404, `Design Studio component ${ctx.params.component_id} not found`);
   return component;
 }
@@ -182,9 +183,9 @@ function updateEmail(ctx: Context) {
 
 function deleteEmail(ctx: Context) {
   const email = defaultEmail(ctx.state, ctx.params.email_id);
-  const studio = ctx.state.design_studio;
-  studio.emails = studio.emails.filter((e) => e.language_group_id !== email.id);
-  studio.versions = studio.versions.filter((v) => v.node_id !== email.id);
+  // The email and its translations (its language group), and its versions.
+  removeRecords(ctx.state, 'design_emails', [...recordsUnder(ctx.state, 'design_emails', `g:${email.id}`)]);
+  removeRecords(ctx.state, 'design_versions', [...recordsUnder(ctx.state, 'design_versions', `n:${email.id}`)]);
   return noContent();
 }
 
@@ -248,7 +249,7 @@ export const appDesignRoutes: Route[] = [
     method: 'DELETE', path: '/design_studio/components/{component_id}', operations: ['delete_design_component'],
     handle: (ctx) => {
       const component = componentById(ctx);
-      ctx.state.design_studio.components = ctx.state.design_studio.components.filter((c) => c !== component);
+      removeRecords(ctx.state, 'design_components', [component]);
       return noContent();
     },
   },
@@ -275,7 +276,7 @@ export const appDesignRoutes: Route[] = [
     method: 'DELETE', path: '/design_studio/emails/{email_id}/languages/{language}', operations: ['delete_design_email_translation'],
     handle: (ctx) => {
       const translation = translationOf(ctx);
-      ctx.state.design_studio.emails = ctx.state.design_studio.emails.filter((e) => e !== translation);
+      removeRecords(ctx.state, 'design_emails', [translation]);
       touch(defaultEmail(ctx.state, ctx.params.email_id), ctx.now);
       return noContent();
     },

@@ -5,6 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
 import type { ThreadCall, ThreadMessage } from './thread.js';
+import { lowerThreadPriority } from './thread-priority.js';
+
+// The thread that started this one serves people too (the reference host's page): when the CPU
+// is short, as during a long import on a small machine, it goes first. Nice 5 gives it about
+// three times this thread's share of a contended core, and the sandbox all of an idle one.
+lowerThreadPriority(5);
 
 const port = parentPort!;
 const post = (message: ThreadMessage) => port.postMessage(message);

@@ -9,7 +9,11 @@ import { routesByKey } from './commands.js';
 import type { CompactionAnswer, CompactionJob } from './compact-worker.js';
 import { replaySegments } from './replay.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
+import { lowerThreadPriority } from '../thread-priority.js';
 
+// Compaction is background work: on a busy machine the sandbox's thread, which answers
+// requests, gets the CPU first.
+lowerThreadPriority(19);
 const job = workerData as CompactionJob;
 let answer: CompactionAnswer;
 try {

@@ -7,7 +7,7 @@
 // returns, so once a change is acknowledged a crash of the sandbox (kill -9 included) cannot
 // lose it; only the machine going down can. With `fsync`, `durable()` also waits for the
 // segment to reach the disk, one fsync for every change appended while the previous one ran.
-import { closeSync, fsync, fsyncSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, fsync, fsyncSync, open, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** One change as journaled: its order, the clock and random seed it ran with, and what it was. */
@@ -95,6 +95,15 @@ export function syncDirectory(dir: string): void {
   }
 }
 
+function syncDirectoryAsync(dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    open(dir, 'r', (error, fd) => {
+      if (error) return resolve();
+      fsync(fd, () => close(fd, () => resolve()));
+    });
+  });
+}
+
 /** The segment being appended to. */
 export class SegmentWriter {
   readonly file: string;
@@ -109,7 +118,9 @@ export class SegmentWriter {
     this.file = segmentFile(stateFile, first);
     // 'a': every write lands at the end, whatever else has the file open.
     this.fd = openSync(this.file, 'a');
-    syncDirectory(dirname(this.file));
+    // With fsync, the new file's name must reach the disk too before a change in it is answered;
+    // done in the background (durable() waits for it), as this runs on the thread that serves.
+    if (fsyncEach) this.syncing = syncDirectoryAsync(dirname(this.file));
   }
 
   get bytes(): number {

@@ -73,6 +73,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       port: options.port ?? DEFAULT_HOST_PORT,
       host,
       ...(sandbox ? { sandbox: { origin: sandbox.origin, credentials: sandbox.credentials } } : {}),
+      // The page's execute calls in a thread of their own too: an import's own work never holds up the page.
+      executeInThread: true,
     });
     const c = sandbox?.credentials;
     const banner = sandbox

@@ -6,8 +6,7 @@ import { getUiOptions } from '@rjsf/utils';
 import type { ConnectorInfo, ExecuteAnswer, OperationInfo, Target } from './api.js';
 import { customFields, customWidgets, type FormContext } from './fields.js';
 import { pathSegments, prepareForm, problemsAsErrorSchema } from '../../forms/index.js';
-import { ErrorSummary } from './ErrorSummary.js';
-import { bringIntoView, fieldElement, firstInForm } from './form-focus.js';
+import { bringIntoView, ErrorSummary, fieldElement, firstInForm } from './ErrorSummary.js';
 import { transformErrors, validator } from './validator.js';
 import { answeredBy } from './wording.js';
 

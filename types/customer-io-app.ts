@@ -6800,7 +6800,14 @@ export interface GetSegmentUsageOutput {
   [k: string]: unknown;
 }
 
-export interface ListSegmentsDdlInput {}
+export interface ListSegmentsDdlInput {
+  /**
+   * List only segments of these types: manual or dynamic. Every segment when left empty.
+   *
+   * @minItems 1
+   */
+  type?: ['manual' | 'dynamic', ...('manual' | 'dynamic')[]];
+}
 
 export interface ListSegmentsDdlOutput {
   /**
@@ -11489,6 +11496,12 @@ export interface ListNewslettersDdlInput {
    */
   sort?: 'asc' | 'desc';
   /**
+   * List only newsletters that send on one of these channels: email, twilio (SMS), push, in_app, inbox or webhook. Every newsletter when left empty.
+   *
+   * @minItems 1
+   */
+  type?: [string, ...string[]];
+  /**
    * How many newsletters per request, up to 100; when empty Customer.io uses its own page size.
    */
   limit?: number;
@@ -12753,7 +12766,14 @@ export interface ListTransactionalMessageDeliveriesOutput {
   [k: string]: unknown;
 }
 
-export interface ListTransactionalMessagesDdlInput {}
+export interface ListTransactionalMessagesDdlInput {
+  /**
+   * List only the messages that have content for one of these channels: the type of a content variant, such as email, push, sms (Customer.io may call it twilio), whatsapp, in_app or inbox. Every message when left empty.
+   *
+   * @minItems 1
+   */
+  type?: [string, ...string[]];
+}
 
 export interface ListTransactionalMessagesDdlOutput {
   /**
@@ -12939,6 +12959,12 @@ export interface ListSenderIdentitiesDdlInput {
    * Set to true to include senders that are hidden in Customer.io.
    */
   hidden?: boolean;
+  /**
+   * List only sender identities of these kinds: email or phone. Every sender identity when left empty.
+   *
+   * @minItems 1
+   */
+  template_type?: ['email' | 'phone', ...('email' | 'phone')[]];
   /**
    * How many sender identities per request (at most 1,000; Customer.io documents no default for this list).
    */

@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConnectors } from '../runtime/index.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { startLocalHost, type LocalHost } from '../host/start.js';
+import { formBehaviour } from './form-behaviour.js';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 const SCREENSHOTS = join(packageRoot(), 'docs', 'screenshots');
@@ -390,6 +391,16 @@ async function main(): Promise<number> {
     const beforeWorkflow = watch.problems.length;
     try {
       const person = await workflow(page, watch);
+      await formBehaviour({
+        page,
+        host,
+        check,
+        selectOperation: (op) => selectOperation(page, op),
+        runAndRead: (button) => runAndRead(page, button),
+        calls: () => callCount,
+        callMade: () => (callCount += 1),
+        setStep: (name) => (watch.current = name),
+      });
       await triggerWorkflow(page, watch, host, person);
     } catch (error) {
       check(`workflow step "${watch.current}"`, false, (error as Error).message.split('\n').slice(0, 3).join(' '));

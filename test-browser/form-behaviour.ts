@@ -169,17 +169,9 @@ async function offScreenErrors(h: Harness): Promise<void> {
 }
 
 /** 5. The email template dropdown lists only the templates with email content, as the sandbox holds them. */
-async function emailTemplates(h: Harness): Promise<void> {
-  const { page, host } = h;
+async function emailTemplates(h: Harness, get: <T>(path: string) => Promise<T>): Promise<void> {
+  const { page } = h;
   h.setStep('forms: template dropdown');
-  // What the sandbox holds, read from its App API one request at a time (it rate-limits as Customer.io does).
-  const get = async <T>(path: string): Promise<T> => {
-    for (;;) {
-      const response = await fetch(`${host.sandbox!.origin}/v1${path}`, { headers: { authorization: `Bearer ${host.sandbox!.credentials.app_api_key}` } });
-      if (response.status !== 429) return (await response.json()) as T;
-      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
-    }
-  };
   const listed = await get<{ messages: { id: number; name: string }[] }>('/transactional');
   const channels: { name: string; types: string[] }[] = [];
   for (const message of listed.messages) {
@@ -195,6 +187,26 @@ async function emailTemplates(h: Harness): Promise<void> {
     `the email template dropdown lists only the sandbox's email templates (${expected.length} of ${listed.messages.length})`,
     expected.length > 0 && expected.length < listed.messages.length && json(offered) === json(expected),
     `offered ${json(offered)}, email ones ${json(expected)}`,
+  );
+}
+
+/** 5. A dropdown that follows another field ({{{campaign_id}}}): the actions of the campaign chosen above it. */
+async function dependentDropdown(h: Harness, get: <T>(path: string) => Promise<T>): Promise<void> {
+  const { page } = h;
+  h.setStep('forms: dependent dropdown');
+  await h.selectOperation('customer-io-app/get_campaign_action');
+  const waiting = (await textIfAny(page, '[data-lookup=list_campaign_actions_ddl] .lookup-status')) ?? '';
+  const { campaigns } = await get<{ campaigns: { id: number; name: string }[] }>('/campaigns');
+  const campaign = campaigns[0]!;
+  const { actions } = await get<{ actions: { id: number; name: string | null }[] }>(`/campaigns/${campaign.id}/actions`);
+  await page.locator('select#input_campaign_id option').filter({ hasText: campaign.name }).first().waitFor({ state: 'attached', timeout: 15_000 });
+  await page.selectOption('select#input_campaign_id', { label: campaign.name });
+  await page.waitForSelector(`[data-lookup=list_campaign_actions_ddl][data-lookup-input='{"campaign_id":${campaign.id}}'] .lookup-status.lookup-ready`, { timeout: 15_000 }).catch(() => undefined);
+  const offered = await page.$$eval('select#input_action_id option:not([value=""])', (options) => options.map((o) => o.getAttribute('value')));
+  h.check(
+    `the Action dropdown waits for a campaign, then lists the actions of "${campaign.name}" only`,
+    /Fill in campaign_id first/.test(waiting) && actions.length > 0 && json(offered) === json(actions.map((a) => String(a.id))),
+    `${waiting} | offered ${json(offered)}, the campaign's ${json(actions.map((a) => a.id))}`,
   );
 }
 
@@ -295,13 +307,26 @@ async function search(h: Harness): Promise<void> {
   await page.fill('input[type=search]', '');
 }
 
+/** What the sandbox holds, read from its App API one request at a time (it rate-limits as Customer.io does). */
+function sandboxReader(host: LocalHost) {
+  return async <T>(path: string): Promise<T> => {
+    for (;;) {
+      const response = await fetch(`${host.sandbox!.origin}/v1${path}`, { headers: { authorization: `Bearer ${host.sandbox!.credentials.app_api_key}` } });
+      if (response.status !== 429) return (await response.json()) as T;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+    }
+  };
+}
+
 export async function formBehaviour(h: Harness): Promise<void> {
+  const get = sandboxReader(h.host);
   const row = await placeholderRows(h);
   await valueKinds(h, row);
   await booleans(h);
   await offScreenErrors(h);
-  await emailTemplates(h);
+  await emailTemplates(h, get);
   await jsonProblems(h);
+  await dependentDropdown(h, get);
   await targetSwitch(h);
   await headings(h);
   await search(h);

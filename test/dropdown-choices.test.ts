@@ -78,6 +78,19 @@ describe('the transactional message dropdowns', () => {
   });
 });
 
+describe('a dropdown that follows another field of its form', () => {
+  it('lists the actions of the campaign chosen beside it, on App and Beta', async () => {
+    for (const connector of ['customer-io-app', 'customer-io-beta']) {
+      const lookup = await lookupOf(connector, 'get_campaign_action', ['action_id']);
+      expect(lookup).toEqual({ operation: 'list_campaign_actions_ddl', input: { campaign_id: '{{{campaign_id}}}' } });
+      const actions = (await choices(connector, 'list_campaign_actions', { campaign_id: 5, all_pages: true })) as { output: { actions: { id: number }[] } };
+      const listed = (await choices(connector, 'list_campaign_actions_ddl', { campaign_id: 5 })) as { output: { result: { value: number }[] } };
+      expect(listed.output.result.map((choice) => choice.value)).toEqual(actions.output.actions.map((action) => action.id));
+      expect(listed.output.result.length).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('other dropdowns that narrow', () => {
   it('offer only manual segments to delete (dynamic ones are deleted in Customer.io only)', async () => {
     const lookup = await lookupOf('customer-io-app', 'delete_segment', ['segment_id']);

@@ -7481,7 +7481,7 @@ export interface GetCampaignActionInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
 }
@@ -7614,7 +7614,7 @@ export interface UpdateCampaignActionInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -7795,7 +7795,7 @@ export interface GetCampaignActionTranslationInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -7932,7 +7932,7 @@ export interface UpdateCampaignActionTranslationInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -8117,7 +8117,7 @@ export interface GetCampaignActionMetricsInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -8176,7 +8176,7 @@ export interface GetCampaignActionLinkMetricsInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -8401,6 +8401,41 @@ export interface ListCampaignMessagesOutput {
 export interface ListCampaignsDdlInput {}
 
 export interface ListCampaignsDdlOutput {
+  /**
+   * The dropdown's entries.
+   *
+   * Items: One entry: the text shown and the value used.
+   */
+  result: {
+    /**
+     * What the dropdown shows.
+     */
+    text: string;
+    /**
+     * The ID the field receives.
+     */
+    value: {
+      [k: string]: unknown;
+    };
+  }[];
+}
+
+export interface ListCampaignActionsDdlInput {
+  /**
+   * The campaign's ID, shown in its URL in Customer.io.
+   */
+  campaign_id: number;
+  /**
+   * How many actions per request (Customer.io documents pages of up to 10 and may return 10 whatever you set).
+   */
+  limit?: number;
+  /**
+   * The cursor of the page to read: the next value of the previous page. Leave empty for the first page.
+   */
+  start?: string;
+}
+
+export interface ListCampaignActionsDdlOutput {
   /**
    * The dropdown's entries.
    *
@@ -19053,6 +19088,7 @@ export interface CustomerIoAppOperations {
   get_campaign_action_link_metrics: { input: GetCampaignActionLinkMetricsInput; output: GetCampaignActionLinkMetricsOutput };
   list_campaign_messages: { input: ListCampaignMessagesInput; output: ListCampaignMessagesOutput };
   list_campaigns_ddl: { input: ListCampaignsDdlInput; output: ListCampaignsDdlOutput };
+  list_campaign_actions_ddl: { input: ListCampaignActionsDdlInput; output: ListCampaignActionsDdlOutput };
   list_messages: { input: ListMessagesInput; output: ListMessagesOutput };
   get_message: { input: GetMessageInput; output: GetMessageOutput };
   get_archived_message: { input: GetArchivedMessageInput; output: GetArchivedMessageOutput };

@@ -80,6 +80,7 @@ export function LookupWidget(props: WidgetProps) {
   const [state, setState] = useState<LookupState>({ status: 'waiting' });
   const [reloads, setReloads] = useState(0);
   const lastAuthKey = useRef<string | undefined>(undefined);
+  const lastInputKey = useRef<string | undefined>(undefined);
   // The input the DDL runs with: fixed by the field's hint, or taken from other fields of the form.
   const resolved = useMemo(() => resolveLookupInput(lookup, context.formData), [lookup, context.formData]);
   const inputKey = JSON.stringify(resolved);
@@ -98,10 +99,12 @@ export function LookupWidget(props: WidgetProps) {
     }
     let current = true;
     setState({ status: 'loading' });
-    // Load at once when the field appears; while credentials are being typed, wait for a pause
-    // rather than call the API with every keystroke.
-    const delay = lastAuthKey.current !== undefined && lastAuthKey.current !== context.authKey ? 400 : 0;
+    // Load at once when the field appears; while credentials (or a field the choices depend on)
+    // are being typed, wait for a pause rather than call the API with every keystroke.
+    const typing = (lastAuthKey.current !== undefined && lastAuthKey.current !== context.authKey) || (lastInputKey.current !== undefined && lastInputKey.current !== inputKey);
+    const delay = typing ? 400 : 0;
     lastAuthKey.current = context.authKey;
+    lastInputKey.current = inputKey;
     const timer = setTimeout(() => {
       context.loadChoices(lookup.operation, resolved.input, reloads > 0).then(
         (choices) => current && setState({ status: 'ready', choices }),

@@ -190,6 +190,26 @@ async function emailTemplates(h: Harness, get: <T>(path: string) => Promise<T>):
   );
 }
 
+/** 7. The trigger's action input is a JSON editor too: broken JSON names its line and column, and nothing is enabled. */
+async function actionJson(h: Harness): Promise<void> {
+  const { page } = h;
+  h.setStep('forms: action JSON');
+  await h.selectOperation('customer-io-trigger/watch_email_events');
+  await page.selectOption('#input_events', [{ label: 'Email sent' }]);
+  await page.check('[data-testid=action-toggle]');
+  await page.selectOption('[data-testid=action-connector]', 'customer-io');
+  await page.selectOption('[data-testid=action-operation]', 'track_custom_event');
+  await page.fill('[data-testid=action-input]', '{ "identifier": "{{event.data.identifiers.id}}",\n  "name": email_sent }');
+  const before = h.calls();
+  await page.click('[data-testid=enable-trigger]');
+  await page.waitForSelector('[data-testid=enable-error]', { timeout: 5_000 }).catch(() => undefined);
+  const said = (await textIfAny(page, '[data-testid=enable-error]')) ?? '';
+  const enabled = (await page.$$(`.debug-panel[data-call-id="${before + 1}"]`)).length > 0;
+  if (enabled) h.callMade();
+  h.check('broken JSON in a trigger\'s action input names its line and column, and nothing is enabled', /line 2, column 11/.test(said) && !enabled, `${said} | enabled ${enabled}`);
+  await page.uncheck('[data-testid=action-toggle]');
+}
+
 /** 5. A dropdown that follows another field ({{{campaign_id}}}): the actions of the campaign chosen above it. */
 async function dependentDropdown(h: Harness, get: <T>(path: string) => Promise<T>): Promise<void> {
   const { page } = h;
@@ -326,6 +346,7 @@ export async function formBehaviour(h: Harness): Promise<void> {
   await offScreenErrors(h);
   await emailTemplates(h, get);
   await jsonProblems(h);
+  await actionJson(h);
   await dependentDropdown(h, get);
   await targetSwitch(h);
   await headings(h);

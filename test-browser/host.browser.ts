@@ -2,7 +2,8 @@
 // drives the page as a person would. It renders the form of every operation of every connector
 // with no console error, runs a short workflow against the embedded sandbox through the forms,
 // then a trigger (enabled, its events arriving live, an action per event, disabled), and saves
-// the README's screenshots. Ends with one line: `N passed, N failed`.
+// the README's screenshots (to test-browser/output/, or over the tracked ones in docs/screenshots/
+// with --update-screenshots). Ends with one line: `N passed, N failed`.
 //
 // Chromium: $CHROMIUM_PATH, else /usr/bin/chromium (Debian's `apt-get install chromium`). Without
 // one the test says it skipped and exits 0, except in CI (CI=true), where that is a failure.
@@ -15,7 +16,11 @@ import { packageRoot } from '../runtime/package-root.js';
 import { startLocalHost, type LocalHost } from '../host/start.js';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const SCREENSHOTS = join(packageRoot(), 'docs', 'screenshots');
+// The README's pictures are tracked: a run rewrites them only when asked (`npm run test:browser
+// -- --update-screenshots`, or UPDATE_SCREENSHOTS=1), so that a newcomer's run leaves the
+// working tree as it was. Otherwise they go to test-browser/output/ (ignored by git) to look at.
+const UPDATE_SCREENSHOTS = process.argv.includes('--update-screenshots') || ['1', 'true'].includes(process.env.UPDATE_SCREENSHOTS ?? '');
+const SCREENSHOTS = UPDATE_SCREENSHOTS ? join(packageRoot(), 'docs', 'screenshots') : join(packageRoot(), 'test-browser', 'output');
 const started = performance.now();
 
 let passed = 0;
@@ -406,7 +411,7 @@ async function main(): Promise<number> {
     await host?.close().catch(() => undefined);
     rmSync(webOutDir, { recursive: true, force: true });
   }
-  process.stdout.write(`# screenshots: ${['operation-list.png', 'filled-form.png', 'trigger.png'].map((file) => join(SCREENSHOTS, file)).join(', ')}\n# took ${seconds(started)}\n`);
+  process.stdout.write(`# screenshots${UPDATE_SCREENSHOTS ? ' (the tracked ones, updated)' : ' (docs/screenshots/ unchanged; --update-screenshots rewrites them)'}: ${['operation-list.png', 'filled-form.png', 'trigger.png'].map((file) => join(SCREENSHOTS, file)).join(', ')}\n# took ${seconds(started)}\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }

@@ -7,6 +7,7 @@ import { runCli, UsageError } from '../cli/main.js';
 import { sharedRegistry } from './helpers.js';
 
 const TRACK_AUTH_JSON = '{"site_id":"site-test","api_key":"key-test","region":"us"}';
+const APP_AUTH_JSON = '{"api_key":"key-test","region":"us"}';
 
 async function cli(...argv: string[]) {
   return runCli(argv, {}, await sharedRegistry());
@@ -48,6 +49,29 @@ describe('cio-connectors', () => {
     const { output, exitCode } = await cli('run', 'customer-io', 'delete_customer', '--auth', TRACK_AUTH_JSON, '--input', '{}', '--dry-run');
     expect(exitCode).toBe(1);
     expect(output).toMatchObject({ ok: false, error: { code: 'user_input_error', message: '"input.identifier": is required' } });
+  });
+
+  it('refuses a raw request Endpoint that repeats the base path, saying what to write instead', async () => {
+    const { output, exitCode } = await cli('run', 'customer-io-app', 'raw_http_request', '--dry-run', '--auth', APP_AUTH_JSON, '--input', '{"method":"GET","url":{"endpoint":"/v1/customers/x"}}');
+    expect(exitCode).toBe(1);
+    expect(output).toEqual({
+      ok: false,
+      error: {
+        code: 'user_input_error',
+        message: '"input.url.endpoint": the base URL https://api.customer.io/v1 already ends in /v1; remove /v1 and write /customers/x',
+        details: [{ field: 'input.url.endpoint', rule: 'repeated_base_path' }],
+        retryable: false,
+      },
+    });
+    const fixed = await cli('run', 'customer-io-app', 'raw_http_request', '--dry-run', '--auth', APP_AUTH_JSON, '--input', '{"method":"GET","url":{"endpoint":"/customers/x"}}');
+    expect(fixed.output).toMatchObject({ ok: true, request: { method: 'GET', url: 'https://api.customer.io/v1/customers/x' } });
+  });
+
+  it('reports a too-long recipient ID by its own rule, not as "must match exactly one of"', async () => {
+    const input = JSON.stringify({ identifiers: { id: 'x'.repeat(160) }, content: { transactional_message_id: 1 } });
+    const { output, exitCode } = await cli('run', 'customer-io-app', 'send_transactional_email', '--dry-run', '--auth', APP_AUTH_JSON, '--input', input);
+    expect(exitCode).toBe(1);
+    expect(output).toMatchObject({ ok: false, error: { code: 'user_input_error', message: '"input.identifiers.id": must be at most 150 bytes (it is 160)' } });
   });
 
   it('rejects malformed arguments as usage errors', async () => {

@@ -5,11 +5,11 @@
 // with a one-click fix for a path that repeats the base path.
 import type { WidgetProps } from '@rjsf/utils';
 import { resolveEndpoint } from '../../forms/index.js';
-import type { FormContext } from './fields.js';
 
 export function EndpointWidget(props: WidgetProps) {
   const { id, value, onChange, onBlur, onFocus, disabled, readonly, required, options, registry } = props;
-  const { baseUrl } = registry.formContext as FormContext;
+  // FormContext's baseUrl (fields.tsx, which registers this widget: not imported back, no cycle).
+  const { baseUrl } = registry.formContext as { baseUrl?: string };
   const text = typeof value === 'string' ? value : '';
   const resolved = baseUrl && text !== '' ? resolveEndpoint(baseUrl, text) : undefined;
   return (

@@ -121,6 +121,7 @@ export function missingEventNameHint(header: string[]): string {
 /** Not UTF-8: what fixes it. */
 export const NOT_UTF8_HINT = 'if the file was saved as Windows-1252 or Latin-1 (Excel\'s "CSV" on Windows), import it with --encoding windows-1252; else save it as UTF-8';
 
-function shellWord(word: string): string {
+/** A shell word, quoted when it needs to be. */
+export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

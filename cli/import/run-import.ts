@@ -15,7 +15,7 @@ import type { ExecuteOptions, Registry } from '../../runtime/index.js';
 import { OperationError } from '../../runtime/envelope.js';
 import { UsageError } from '../args.js';
 import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Counts } from './checkpoint.js';
-import { DEFAULT_READING, readingFlags, type CsvReading } from './csv-reading.js';
+import { DEFAULT_READING, readingFlags, shellWord, type CsvReading } from './csv-reading.js';
 import { csvSource } from './csv-source.js';
 import { FailedItemsFile } from './failed-file.js';
 import { fileIdentity, StoppedBeforeSending, type FileIdentity } from './file-identity.js';
@@ -137,7 +137,7 @@ function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFil
   // Rows must be read as they were: another delimiter, encoding or column name would change them.
   const kept = checkpoint.csv_reading ?? DEFAULT_READING;
   if (options.reading && JSON.stringify(options.reading) !== JSON.stringify(DEFAULT_READING) && JSON.stringify(options.reading) !== JSON.stringify(kept)) {
-    const flags = readingFlags(kept).join(' ');
+    const flags = readingFlags(kept).map(shellWord).join(' ');
     throw new UsageError(`--resume: the interrupted run read the CSV ${flags ? `with ${flags}` : 'with no --delimiter, --encoding or --column'}; resume it the same way`);
   }
   return { watermarkLine: checkpoint.watermark_line, counts: checkpoint.counts, runs: checkpoint.runs + 1, identifier: checkpoint.identifier ?? undefined, reading: kept };

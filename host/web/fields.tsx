@@ -1,8 +1,10 @@
 // The few fields and widgets rjsf lacks for Tray's forms: the lookup dropdown, a number-or-text
-// input, a typed "any value" input and a JSON editor for free-form objects.
+// input, a typed "any value" input, a JSON editor for free-form objects, and a raw request's
+// Endpoint beside its base URL (EndpointWidget.tsx).
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, WidgetProps } from '@rjsf/utils';
 import { coerceChoice, type JsonSchema, type LookupHint } from '../../forms/index.js';
+import { EndpointWidget } from './EndpointWidget.js';
 
 export interface Choice {
   text: string;
@@ -17,6 +19,8 @@ export interface FormContext {
   /** Changes whenever credentials or target change, so dropdowns reload. */
   authKey: string;
   loadChoices(lookup: LookupHint, reload: boolean): Promise<Choice[]>;
+  /** The connector's base URL for the chosen target, shown beside a raw request's Endpoint. */
+  baseUrl?: string;
 }
 
 type LookupState = { status: 'waiting' } | { status: 'loading' } | { status: 'ready'; choices: Choice[] } | { status: 'failed'; message: string };
@@ -221,4 +225,5 @@ export const customFields: RegistryFieldsType = {
 export const customWidgets: RegistryWidgetsType = {
   lookup: LookupWidget,
   anyValue: AnyValueWidget,
+  endpoint: EndpointWidget,
 };

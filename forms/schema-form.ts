@@ -6,6 +6,8 @@
 //   secret: true            → ui:widget "password"
 //   lookup: { operation }   → ui:widget "lookup" (a dropdown filled by running that DDL operation)
 //   format "code" | "text"  → ui:widget "textarea" (monospace for code)
+//   format "endpoint"       → ui:widget "endpoint" (a path after the connector's base URL: the
+//                             host shows the base URL and the final URL, see resolveEndpoint)
 //   oneOf / anyOf branches  → uiSchema.oneOf / anyOf, one entry per branch (rjsf shows a picker)
 //   type [integer, string]  → a text input (rjsf's NumberField turns digits into a number and
 //                             keeps anything else, such as a trigger name or an ISO date, as text)
@@ -110,6 +112,7 @@ function fieldUi(schema: JsonSchema, walk: Walk): UiSchema {
     options.rows = schema.format === 'code' ? 6 : 3;
     if (schema.format === 'code') ui['ui:classNames'] = 'code-field';
   }
+  if (schema.format === 'endpoint') ui['ui:widget'] = 'endpoint';
   if (isObject(schema.lookup) && typeof schema.lookup.operation === 'string') {
     const lookup: LookupHint = { operation: schema.lookup.operation };
     if (isObject(schema.lookup.input)) lookup.input = schema.lookup.input;

@@ -125,7 +125,7 @@ export function lintDefaults(schema: JsonSchema, label: string): string[] {
           problems.push(`${label} ${at}: a default inside a choice or a list item is never sent; give it on a field of the input or of an object in it (or only repeat the const)`);
         }
         const validate = compileSchema(field);
-        if (!validate(field.default)) problems.push(`${label} ${at}: the default ${JSON.stringify(field.default)} is not a valid value of the field: ${describeErrors(validate.errors ?? [], field, 'default').map((p) => p.message).join('; ')}`);
+        if (!validate(field.default)) problems.push(`${label} ${at}: the default ${JSON.stringify(field.default)} is not a valid value of the field: ${describeErrors(validate.errors ?? [], field, 'default', field.default).map((p) => p.message).join('; ')}`);
       } else if (typeof field.description === 'string') {
         const claim = sentences(field.description).find((s) => SPEAKS_OF_DEFAULT.test(s.replace(DEFAULT_AS_A_NAME, '')) && !SOMEONE_ELSES_DEFAULT.test(s));
         if (claim) problems.push(`${label} ${at}: the description promises a default ("${claim}") but the field has no "default", so nothing is sent; add "default" or say whose default it is (Customer.io's)`);
@@ -253,10 +253,10 @@ export function lintOperation(connector: LoadedConnector, operation: LoadedOpera
   }
   operation.examples.forEach((example, i) => {
     if (!validateInput(example.input)) {
-      problems.push(`${label} example ${i} input: ${describeErrors(validateInput.errors ?? [], operation.input_schema).map((p) => p.message).join('; ')}`);
+      problems.push(`${label} example ${i} input: ${describeErrors(validateInput.errors ?? [], operation.input_schema, 'input', example.input).map((p) => p.message).join('; ')}`);
     }
     if (!validateOutput(example.output)) {
-      problems.push(`${label} example ${i} output: ${describeErrors(validateOutput.errors ?? [], operation.output_schema, 'output').map((p) => p.message).join('; ')}`);
+      problems.push(`${label} example ${i} output: ${describeErrors(validateOutput.errors ?? [], operation.output_schema, 'output', example.output).map((p) => p.message).join('; ')}`);
     }
   });
   return problems;

@@ -37,6 +37,16 @@ describe('prepareForm: Tray hints to rjsf', () => {
     expect(uiSchema.api_key).toMatchObject({ 'ui:widget': 'password', 'ui:autocomplete': 'new-password' });
   });
 
+  it('gives a raw request\'s Endpoint (format "endpoint") the endpoint widget, in every connector\'s raw request', async () => {
+    const registry = await sharedRegistry();
+    for (const connector of ['customer-io', 'customer-io-app', 'customer-io-beta']) {
+      const raw = registry.describe(connector).operations.find((operation) => operation.name === 'raw_http_request')!;
+      const branches = ui(prepareForm(raw.input_schema).uiSchema.url).oneOf as UiSchema[];
+      expect(ui(branches[0]!.endpoint)['ui:widget']).toBe('endpoint');
+      expect(ui(branches[1]!.full_url)['ui:widget']).toBeUndefined();
+    }
+  });
+
   it('hides advanced keys until asked, and counts them', () => {
     const schema: JsonSchema = {
       type: 'object',

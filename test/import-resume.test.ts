@@ -181,4 +181,31 @@ describe('--resume', () => {
     // Each person went out once: the first run's lines were not sent again.
     expect(server.received.length).toBe(people);
   });
+
+  it('reads a CSV on as the interrupted run did (--delimiter, --encoding, --column), and refuses another reading', async () => {
+    const file = join(dir, 'people-semicolon.csv');
+    const people = 3000;
+    const rows = Array.from({ length: people }, (_, i) => `p${i + 1};Ren\u00e9 ${'x'.padEnd(900, '.')}`);
+    writeFileSync(file, Buffer.from(`user_id;name\n${rows.join('\n')}\n`, 'latin1'));
+    server.delayMs = 20;
+    server.received.length = 0;
+    const stop = new AbortController();
+    const base = server.batches();
+    server.decide = (n) => {
+      if (n - base === 1) stop.abort();
+      return 'answer';
+    };
+    messages = '';
+    const flags = ['--delimiter', ';', '--encoding', 'windows-1252', '--column', 'user_id=id'];
+    const first = await cli(['bulk_identify_customers', '--file', file, ...flags, '--concurrency', '1'], { stop: stop.signal });
+    expect(first.exitCode).toBe(130);
+    // The resume command printed repeats the reading.
+    expect(messages).toContain(`--delimiter ';' --encoding windows-1252 --column user_id=id`);
+    await expect(cli(['bulk_identify_customers', '--file', file, '--resume', '--delimiter', 'tab'])).rejects.toThrow("--resume: the interrupted run read the CSV with --delimiter ';' --encoding windows-1252 --column user_id=id; resume it the same way");
+    // Without the flags, the checkpoint's reading is used.
+    server.decide = () => 'answer';
+    const resumed = await cli(['bulk_identify_customers', '--file', file, '--resume']);
+    expect(resumed).toMatchObject({ exitCode: 0, summary: { read: people, accepted: people, identified_by: { id: people } } });
+    expect(server.received.length).toBe(people);
+  });
 });

@@ -82,7 +82,7 @@ describe('every example of every App, Beta and trigger action', () => {
     }
     const output = await ok(connector, name, input);
     const validate = compileSchema(operation.output_schema);
-    const problems = validate(output) ? [] : describeErrors(validate.errors ?? [], operation.output_schema, 'output').map((p) => p.message);
+    const problems = validate(output) ? [] : describeErrors(validate.errors ?? [], operation.output_schema, 'output', output).map((p) => p.message);
     expect(problems).toEqual([]);
     answered.add(`${connector} ${name}#${index}`);
   });

@@ -19,6 +19,16 @@ function regionOf(target: Target): 'us' | 'eu' {
   return target === 'eu' ? 'eu' : 'us';
 }
 
+/**
+ * Where the connector's requests go for this target: its base URL for the region, or, for the
+ * sandbox, the sandbox's origin with the same base path (the host sends with `origin` set).
+ */
+function baseUrlOf(connector: ConnectorInfo, target: Target, config: HostConfig): string | undefined {
+  const regional = connector.base_urls[regionOf(target)];
+  if (!regional || target !== 'sandbox' || !config.sandbox) return regional;
+  return `${config.sandbox.origin.replace(/\/+$/, '')}${new URL(regional).pathname.replace(/\/+$/, '')}`;
+}
+
 /** The sandbox's credentials for a connector, so a first run needs no typing. */
 function sandboxAuth(config: HostConfig, connector: string): Values {
   return (config.sandbox_auth?.[connector] ?? {}) as Values;
@@ -109,9 +119,10 @@ export function App() {
   );
 
   const word = useCallback((message: string) => answeredBy(message, target), [target]);
+  const baseUrl = connector && config ? baseUrlOf(connector, target, config) : undefined;
   const context: FormContext = useMemo(
-    () => ({ connector: connector?.name ?? '', authReady, authKey, loadChoices, word }),
-    [connector, authReady, authKey, loadChoices, word],
+    () => ({ connector: connector?.name ?? '', authReady, authKey, loadChoices, word, ...(baseUrl ? { baseUrl } : {}) }),
+    [connector, authReady, authKey, loadChoices, word, baseUrl],
   );
 
   /**

@@ -1,6 +1,7 @@
 // The fields and widgets rjsf lacks for Tray's forms: the lookup dropdown, yes/no with a visible
 // "not set", name → value rows, a value whose kind the person chooses, and a JSON editor for
-// free-form objects. What they decide is in the package's form helpers (forms/); these draw it.
+// free-form objects, and a raw request's Endpoint beside its base URL (EndpointWidget.tsx). What
+// they decide is in the package's form helpers (forms/); these draw it.
 import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import type { ErrorSchema, FieldProps, RegistryFieldsType, RegistryWidgetsType, RJSFSchema, WidgetProps } from '@rjsf/utils';
 import { ADDITIONAL_PROPERTY_FLAG, toFieldPathId } from '@rjsf/utils';
@@ -24,6 +25,7 @@ import {
   type MapRow,
   type ValueKind,
 } from '../../forms/index.js';
+import { EndpointWidget } from './EndpointWidget.js';
 
 export interface Choice {
   text: string;
@@ -47,6 +49,8 @@ export interface FormContext {
    * name): the form shows it as an error of that path and will not run. undefined: no problem.
    */
   reportProblem?(path: string, problems: string[] | undefined): void;
+  /** The connector's base URL for the chosen target, shown beside a raw request's Endpoint. */
+  baseUrl?: string;
 }
 
 function contextOf(registry: { formContext: unknown }): FormContext {
@@ -515,4 +519,5 @@ export const customFields: RegistryFieldsType = {
 export const customWidgets: RegistryWidgetsType = {
   lookup: LookupWidget,
   booleanChoice: BooleanChoiceWidget,
+  endpoint: EndpointWidget,
 };

@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConnectors } from '../runtime/index.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { startLocalHost, type LocalHost } from '../host/start.js';
+import { formBehaviour } from './form-behaviour.js';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 // The README's pictures are tracked: a run rewrites them only when asked (`npm run test:browser
@@ -176,9 +177,8 @@ async function workflow(page: Page, watch: ConsoleWatch): Promise<string> {
   await page.fill('#input_email', email);
   await page.fill('#input_created_at', '2025-01-01T00:00:00Z');
   await page.click('#input_custom_attributes__add');
-  await page.fill('#input_custom_attributes_newKey-key', 'plan');
-  await page.press('#input_custom_attributes_newKey-key', 'Tab');
-  await page.fill('#input_custom_attributes_plan', 'trial');
+  await page.fill('#input_custom_attributes__key_0', 'plan');
+  await page.fill('#input_custom_attributes__value_0', 'trial');
   const dry = await runAndRead(page, 'dry-run');
   check(
     'dry run shows the request with credentials redacted and the date converted, nothing sent',
@@ -259,8 +259,8 @@ async function workflow(page: Page, watch: ConsoleWatch): Promise<string> {
   await selectOperation(page, 'customer-io/track_custom_event');
   await page.fill('#input_name', '');
   await page.click('[data-testid=run]');
-  await page.waitForSelector('[data-testid=input-form] .errors', { timeout: 5_000 }).catch(() => undefined);
-  const errors = await page.$$eval('[data-testid=input-form] .errors li', (items) => items.map((i) => i.textContent ?? ''));
+  await page.waitForSelector('[data-testid=input-form] [data-testid=error-summary]', { timeout: 5_000 }).catch(() => undefined);
+  const errors = await page.$$eval('[data-testid=input-form] [data-testid=error-summary] li', (items) => items.map((i) => i.textContent ?? ''));
   const noNewCall = (await page.$$(`.debug-panel[data-call-id="${callCount + 1}"]`)).length === 0;
   check('an empty required field is reported in the form and nothing is sent', errors.length > 0 && noNewCall, errors.join('; '));
 
@@ -460,6 +460,16 @@ async function main(): Promise<number> {
       const person = await workflow(page, watch);
       await rawRequestWorkflow(page, watch, host, person);
       await oneOfErrors(page, watch);
+      await formBehaviour({
+        page,
+        host,
+        check,
+        selectOperation: (op) => selectOperation(page, op),
+        runAndRead: (button) => runAndRead(page, button),
+        calls: () => callCount,
+        callMade: () => (callCount += 1),
+        setStep: (name) => (watch.current = name),
+      });
       await triggerWorkflow(page, watch, host, person);
     } catch (error) {
       check(`workflow step "${watch.current}"`, false, (error as Error).message.split('\n').slice(0, 3).join(' '));

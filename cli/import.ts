@@ -4,7 +4,7 @@
 // derived from the file's content and their line, so an interrupted import resumes (--resume,
 // from a checkpoint beside the failed file) or runs again without recording an event twice.
 //
-// The parts live in cli/import/: sources (ndjson-source, csv-source, csv-record-guard, utf8),
+// The parts live in cli/import/: sources (ndjson-source, csv-source, csv-reading, csv-record-guard, utf8),
 // stable-ids and file-identity, checkpoint, failed-file, ledger (what is settled up to where),
 // progress, interrupt (signals), run-import (the loop) and command (arguments, resume command).
 export { IMPORT_USAGE, runImportCommand, type ImportIo } from './import/command.js';

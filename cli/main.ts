@@ -1,17 +1,22 @@
-// cio-connectors: list, describe and run operations from a terminal. Prints JSON; exits
-// non-zero when the envelope is a failure, so scripts and CI can rely on it.
+// cio-connectors: list, describe and run operations from a terminal. `run` and `list` print JSON,
+// `describe` a readable table (JSON with --json); exits non-zero when the envelope is a failure,
+// so scripts and CI can rely on it. A mistyped connector or operation gets "did you mean".
 import { parseArgs } from 'node:util';
 import { loadConnectors, PACKAGE_VERSION, type Envelope, type Registry } from '../runtime/index.js';
-import { authArgument, authFormOf, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
+import { authArgument, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
+import { connectorText, operationText } from './describe-text.js';
 import { IMPORT_USAGE, runImportCommand, type ImportIo } from './import.js';
 import { LISTEN_USAGE, runListenCommand } from './listen.js';
+import { authFormOf, checkedConnector, checkedOperation, closestNames } from './names.js';
 
 export { UsageError, type CliResult } from './args.js';
 
 const USAGE = `Usage:
   cio-connectors --version
   cio-connectors list
-  cio-connectors describe <connector> [operation]
+  cio-connectors describe <connector> [operation] [--json]
+                 (a table of the connector's operations, or the operation's fields; --json prints
+                 the description as a host gets it, schemas included)
   cio-connectors run <connector> <operation> --input <json|@file> --auth <json|@file|env>
                  [--region us|eu] [--dry-run] [--origin <url>] [--timeout <ms>]
 ${IMPORT_USAGE}
@@ -42,6 +47,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       'dry-run': { type: 'boolean', default: false },
       origin: { type: 'string' },
       timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -54,14 +60,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       return { output: loaded.list(), exitCode: 0 };
     case 'describe': {
       if (!connector) throw new UsageError('describe needs a connector name');
-      const description = loaded.describe(connector);
-      if (!operation) return { output: description, exitCode: 0 };
-      const found = description.operations.find((op) => op.name === operation);
-      if (!found) throw new UsageError(`connector ${connector} has no operation "${operation}"`);
-      return { output: found, exitCode: 0 };
+      const description = loaded.describe(checkedConnector(loaded, connector));
+      if (!operation) return { output: values.json ? description : connectorText(description), exitCode: 0 };
+      const found = checkedOperation(loaded, connector, operation);
+      return { output: values.json ? found : operationText(description, found), exitCode: 0 };
     }
     case 'run': {
       if (!connector || !operation) throw new UsageError('run needs a connector and an operation');
+      // Names first: a typo is pointed out before credentials or input are read.
+      checkedOperation(loaded, connector, operation);
       const auth = authArgument(authFormOf(loaded, connector), values.auth, values.region, env, 'run');
       const timeoutMs = timeoutArgument(values.timeout);
       const result: Envelope = await loaded.execute({
@@ -73,8 +80,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       });
       return { output: result, exitCode: result.ok ? 0 : 1 };
     }
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+    default: {
+      const commands = ['list', 'describe', 'run', 'import', 'listen', 'sandbox', 'host'];
+      const close = closestNames(command, commands, 1);
+      throw new UsageError(`unknown command "${command}"${close.length ? `; did you mean ${close[0]}?` : ''}`);
+    }
   }
 }
 

@@ -131,7 +131,7 @@ describe('every operation the sandbox serves', () => {
     const output = await api.ok(connector, name, input);
 
     const validate = compileSchema(operation.output_schema);
-    const problems = validate(output) ? [] : describeErrors(validate.errors ?? [], operation.output_schema, 'output').map((p) => p.message);
+    const problems = validate(output) ? [] : describeErrors(validate.errors ?? [], operation.output_schema, 'output', output).map((p) => p.message);
     expect(problems).toEqual([]);
     // The same shape as Customer.io's answer in the example: the same top-level keys.
     if (Array.isArray(example.output)) expect(Array.isArray(output)).toBe(true);

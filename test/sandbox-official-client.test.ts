@@ -338,7 +338,7 @@ function checkShape(connector: string, operation: string | undefined, answer: An
   const mode = (definition as { response?: { mode?: string } }).response?.mode;
   if (mode !== undefined && mode !== 'body') return [];
   const validate = compileSchema(definition.output_schema);
-  return validate(answer) ? [] : describeErrors(validate.errors ?? [], definition.output_schema, 'output').map((p) => p.message);
+  return validate(answer) ? [] : describeErrors(validate.errors ?? [], definition.output_schema, 'output', answer).map((p) => p.message);
 }
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@
 // up to the watermark is on disk when a checkpoint says the line is settled.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { CsvReading } from './csv-reading.js';
 import type { IdentifierColumn, ImportOperation } from './operations.js';
 
 export const CHECKPOINT_VERSION = 1;
@@ -38,6 +39,8 @@ export interface Checkpoint {
   operation: ImportOperation;
   /** --identifier, when one was given. */
   identifier: IdentifierColumn | null;
+  /** --delimiter, --encoding and --column of a CSV (absent in checkpoints of older versions: the defaults). */
+  csv_reading?: CsvReading;
   failed_file: string;
   /** Every item on lines 1 to this one is settled: acknowledged by Customer.io, or in the failed file. */
   watermark_line: number;

@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { openBulkSession } from '../../runtime/bulk-session.js';
 import { OperationError } from '../../runtime/envelope.js';
 import { loadConnectors, type Registry } from '../../runtime/index.js';
-import { authArgument, authFormOf, timeoutArgument, UsageError, type CliResult } from '../args.js';
+import { authArgument, timeoutArgument, UsageError, type CliResult } from '../args.js';
+import { authFormOf, closestNames } from '../names.js';
+import { csvReading, readingFlags } from './csv-reading.js';
 import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
 import { IDENTIFIER_COLUMNS, isIdentifierColumn, isImportOperation, OPERATIONS, type IdentifierColumn } from './operations.js';
 import type { ImportProgress, ProgressStream } from './progress.js';
@@ -14,6 +16,8 @@ import { DEFAULT_DRAIN_TIMEOUT_MS, fileKind, importFile, type ImportSummary } fr
 export const IMPORT_USAGE = `  cio-connectors import <connector> <bulk-operation> --file <people.ndjson|people.csv> --auth <json|@file|env>
                  [--region us|eu] [--origin <url>] [--concurrency <1-16>] [--failed <path>]
                  [--identifier id|cio_id|email|phone] [--timeout <ms>] [--quiet] [--resume]
+                 CSV: [--delimiter ';'|tab|'|'] [--encoding utf-8|windows-1252|utf-16le|utf-16be]
+                 [--column <header>=<name>]… (read the header's column as id, email, name…)
                  (customer-io bulk_identify_customers or bulk_track_events; streams the file in
                  constant memory; failed items go to <file>.failed.ndjson, fix them and import that file;
                  Ctrl-C stops cleanly and prints the command that resumes, with the same event ids)`;
@@ -63,6 +67,9 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
       origin: { type: 'string' },
       concurrency: { type: 'string' },
       identifier: { type: 'string' },
+      delimiter: { type: 'string' },
+      encoding: { type: 'string' },
+      column: { type: 'string', multiple: true },
       timeout: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
@@ -73,7 +80,9 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
   const [connector, operation, extra] = positionals;
   if (!connector || !operation || extra !== undefined) throw new UsageError('import needs a connector and a bulk operation, such as: import customer-io bulk_identify_customers --file people.csv');
   if (connector !== 'customer-io' || !isImportOperation(operation)) {
-    throw new UsageError(`import sends to customer-io ${Object.keys(OPERATIONS).join(' or ')}, not ${connector} ${operation}`);
+    const meant = `${closestNames(connector, ['customer-io'], 1)[0] ?? connector} ${closestNames(operation, Object.keys(OPERATIONS), 1)[0] ?? operation}`;
+    const hint = meant !== `${connector} ${operation}` && /^customer-io bulk_/.test(meant) ? `; did you mean ${meant}?` : '';
+    throw new UsageError(`import sends to customer-io ${Object.keys(OPERATIONS).join(' or ')}, not ${connector} ${operation}${hint}`);
   }
   if (!values.file) throw new UsageError('import needs --file <people.ndjson|people.csv>');
   if (!fileKind(values.file)) throw new UsageError(`--file must end in .ndjson, .jsonl or .csv: ${values.file}`);
@@ -88,6 +97,9 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
   if (identifier !== undefined && !isIdentifierColumn(identifier)) {
     throw new UsageError(`--identifier must be one of ${IDENTIFIER_COLUMNS.join(', ')}`);
   }
+  const reading = csvReading(values);
+  const readingGiven = values.delimiter !== undefined || values.encoding !== undefined || values.column !== undefined;
+  if (readingGiven && fileKind(values.file) !== 'csv') throw new UsageError('--delimiter, --encoding and --column are for a .csv file');
   const loaded = registry ?? (await loadConnectors());
   const auth = authArgument(authFormOf(loaded, connector), values.auth, values.region, env, 'import');
   const timeoutMs = timeoutArgument(values.timeout);
@@ -109,6 +121,7 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
       execute: { ...(values.origin ? { origin: values.origin } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
       concurrency,
       ...(identifier ? { identifier: identifier as IdentifierColumn } : {}),
+      ...(readingGiven ? { reading } : {}),
       resume: values.resume,
       ...(stop ? { stop } : {}),
       ...(abort ? { abort } : {}),
@@ -131,6 +144,7 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
     if (values.failed) words.push('--failed', values.failed);
     const given: [string, string | undefined][] = [['--region', values.region], ['--origin', values.origin], ['--concurrency', values.concurrency], ['--identifier', values.identifier], ['--timeout', values.timeout]];
     for (const [flag, value] of given) if (value !== undefined) words.push(flag, value);
+    if (readingGiven) words.push(...readingFlags(reading));
     if (values.quiet) words.push('--quiet');
     const command = [...words.map(shellWord), '--auth', inlineAuth ? "'<the same --auth JSON>'" : shellWord(values.auth!), '--resume'].join(' ');
     const where = summary.interrupted.watermark_line;

@@ -65,7 +65,7 @@ export async function sendItems<R>(
       if (validate) {
         checked = normalise(schema, item) as Item;
         if (!validate(checked)) {
-          refuse({ ref, reason: 'invalid', message: describeErrors(validate.errors ?? [], schema, 'item').map((p) => p.message).join('; ') });
+          refuse({ ref, reason: 'invalid', message: describeErrors(validate.errors ?? [], schema, 'item', checked).map((p) => p.message).join('; ') });
           continue;
         }
       }

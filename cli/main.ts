@@ -21,8 +21,9 @@ const USAGE = `Usage:
                  [--region us|eu] [--dry-run] [--origin <url>] [--timeout <ms>]
 ${IMPORT_USAGE}
 ${LISTEN_USAGE}
-  cio-connectors sandbox [--port <n>] [--host <address>] [--state <file.json>]
-                 (a local Customer.io stand-in; runs until Ctrl-C)
+  cio-connectors sandbox [--port <n>] [--host <address>] [--state <file.json> [--fsync]]
+                 (a local Customer.io stand-in; runs until Ctrl-C; --fsync answers a change
+                 once its journal line is on disk, not only written to the OS)
   cio-connectors host [--port <n>] [--sandbox-port <n>] [--host <address>] [--state <file.json>]
                  (the reference host page with the sandbox as its default target; runs until Ctrl-C)
 
@@ -90,7 +91,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 const SANDBOX_DEFAULT_PORT = 4010;
 
 /** The sandbox's start-up notice: where each API is and the credentials it accepts. */
-function sandboxBanner(origin: string, credentials: { site_id: string; track_api_key: string; app_api_key: string; webhook_signing_key: string }, stateFile?: string): string {
+function sandboxBanner(origin: string, credentials: { site_id: string; track_api_key: string; app_api_key: string; webhook_signing_key: string }, stateFile?: string, fsync = false): string {
   const trackAuth = JSON.stringify({ site_id: credentials.site_id, api_key: credentials.track_api_key, region: 'us' });
   const appAuth = JSON.stringify({ api_key: credentials.app_api_key, region: 'us' });
   return [
@@ -99,7 +100,7 @@ function sandboxBanner(origin: string, credentials: { site_id: string; track_api
     `  App    ${origin}/v1      Bearer      ${credentials.app_api_key}`,
     `  Beta   ${origin}/v1/api  Bearer      ${credentials.app_api_key}`,
     `  Webhooks signed with the signing key ${credentials.webhook_signing_key} (reporting webhooks registered here are posted to)`,
-    `  State  ${stateFile ? `${stateFile} (loaded if present, written after every change)` : 'in memory only (use --state <file.json> to keep it)'}`,
+    `  State  ${stateFile ? `${stateFile} (loaded if present; every change journaled beside it before it is answered${fsync ? ', fsynced' : ''})` : 'in memory only (use --state <file.json> to keep it)'}`,
     '',
     'Try:',
     `  cio-connectors run customer-io get_account_region --origin ${origin} --auth '${trackAuth}'`,
@@ -117,6 +118,7 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       state: { type: 'string' },
+      fsync: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -125,9 +127,13 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
     return;
   }
   const port = portOption(values.port, 'port', SANDBOX_DEFAULT_PORT);
+  if (values.fsync && !values.state) throw new UsageError('--fsync needs --state <file.json>');
+  // This process is the sandbox's own, so it runs on the main thread (the host runs it in a worker thread).
   const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox({ port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state } : {}) });
-  process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state)}\n`);
+  const sandbox = await startSandbox({
+    port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state, durability: values.fsync ? 'fsync' : 'os' } : {}),
+  });
+  process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state, values.fsync)}\n`);
   for (const warning of sandbox.warnings) process.stderr.write(`warning: ${warning}\n`);
   await untilStopped();
   await sandbox.close();

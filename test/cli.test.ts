@@ -1,9 +1,9 @@
 // The CLI a person runs: JSON out, exit code 0 only for a successful envelope.
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, UsageError } from '../cli/main.js';
+import { main, runCli, UsageError } from '../cli/main.js';
 import { sharedRegistry } from './helpers.js';
 
 const TRACK_AUTH_JSON = '{"site_id":"site-test","api_key":"key-test","region":"us"}';
@@ -138,5 +138,23 @@ describe('cio-connectors', () => {
   it('rejects malformed arguments as usage errors', async () => {
     await expect(cli('run', 'customer-io', 'delete_customer', '--auth', '{not json')).rejects.toBeInstanceOf(UsageError);
     await expect(cli('dance')).rejects.toThrow('unknown command "dance"');
+  });
+
+  it('refuses sandbox --fsync without --state, before starting anything', async () => {
+    // --fsync is about the journal of a state file: alone it would promise what nothing does.
+    const written: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await main(['sandbox', '--fsync']);
+    } finally {
+      write.mockRestore();
+    }
+    const code = process.exitCode;
+    process.exitCode = undefined;
+    expect(code).toBe(2);
+    expect(written.join('')).toContain('cio-connectors: --fsync needs --state <file.json>');
   });
 });

@@ -204,10 +204,12 @@ try {
     const memory = await child('memory.mjs', []);
     const before = existsSync(BASELINE_FILE) ? (JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline) : undefined;
     const file = join(packageRoot(), 'docs', 'performance.md');
-    // The bulk-import section is written by `npm run bench:import`; keep it.
+    // The sections other benchmarks write (`npm run bench:import`, `npm run bench:sandbox`) are kept.
     const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    const bulk = /<!-- bulk-import:start -->[\s\S]*<!-- bulk-import:end -->/.exec(previous)?.[0];
-    const markdown = report(rows, ownCost, cold, memory, breakdown, before) + (bulk ? `\n${bulk}\n` : '');
+    const kept = ['bulk-import', 'sandbox-scale']
+      .map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`).exec(previous)?.[0])
+      .filter((section): section is string => section !== undefined);
+    const markdown = report(rows, ownCost, cold, memory, breakdown, before) + kept.map((section) => `\n${section}\n`).join('');
     writeFileSync(file, markdown);
     process.stdout.write(markdown);
   }

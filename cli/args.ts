@@ -1,7 +1,6 @@
 // What the CLI's commands share: the usage error (exit code 2), JSON arguments given inline or
 // as @file, and credentials read from the environment.
 import { readFileSync } from 'node:fs';
-import type { Registry } from '../runtime/index.js';
 import { parseJsonObject, type JsonTextError } from './json-text.js';
 
 export class UsageError extends Error {}
@@ -65,9 +64,3 @@ export function timeoutArgument(value: string | undefined): number | undefined {
   return timeoutMs;
 }
 
-/** A connector's auth form, or a usage error naming the connectors there are. */
-export function authFormOf(registry: Registry, connector: string): Record<string, unknown> {
-  const known = registry.list().map((c) => c.name);
-  if (!known.includes(connector)) throw new UsageError(`unknown connector "${connector}": choose ${known.join(', ')}`);
-  return registry.describe(connector).auth_schema;
-}

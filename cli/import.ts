@@ -5,10 +5,10 @@
 // (--resume, from a checkpoint beside the failed file) or runs again without recording an event
 // twice. Several processes import one NDJSON file together with --shard k/n.
 //
-// The parts live in cli/import/: sources (ndjson-source, csv-source, csv-record-guard,
-// read-batches, utf8), shard, stable-ids and file-identity, checkpoint, failed-file, ledger (what
-// is settled up to where), progress, interrupt (signals), run-import (the loop) and command
-// (arguments, the shared rate limit, resume command).
+// The parts live in cli/import/: sources (ndjson-source, csv-source, csv-reading,
+// csv-record-guard, read-batches, utf8), shard, stable-ids and file-identity, checkpoint,
+// failed-file, ledger (what is settled up to where), progress, interrupt (signals), run-import
+// (the loop) and command (arguments, the shared rate limit, resume command).
 export { IMPORT_USAGE, runImportCommand, type ImportIo } from './import/command.js';
 export { IDENTIFIER_COLUMNS, IDENTIFIER_PRECEDENCE, type ImportOperation, type IdentifierColumn } from './import/operations.js';
 export { ProgressBar, type ImportProgress, type ProgressStream } from './import/progress.js';

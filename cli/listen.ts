@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { loadConnectors, type Registry, type TriggerState } from '../runtime/index.js';
-import { authArgument, authFormOf, jsonArgument, UsageError, type CliResult } from './args.js';
+import { authArgument, jsonArgument, UsageError, type CliResult } from './args.js';
+import { authFormOf, closestNames } from './names.js';
 
 export const LISTEN_USAGE = `  cio-connectors listen <trigger-connector> [trigger] --events <event,event…> --auth <json|@file|env>
                  [--port <n>] [--host <address>] [--url <public webhook URL>] [--input <json|@file>]
@@ -44,14 +45,19 @@ function chooseTrigger(triggers: TriggerChoice[], named: string | undefined, eve
   if (triggers.length === 0) throw new UsageError(`${connector} has no triggers`);
   if (named) {
     const trigger = triggers.find((t) => t.name === named);
-    if (!trigger) throw new UsageError(`${connector} has no trigger "${named}": choose ${triggers.map((t) => t.name).join(', ')}`);
+    if (!trigger) {
+      const close = closestNames(named, triggers.map((t) => t.name), 1);
+      throw new UsageError(`${connector} has no trigger "${named}"${close.length ? `; did you mean ${close[0]}?` : ''} (choose ${triggers.map((t) => t.name).join(', ')})`);
+    }
     return trigger.name;
   }
   const fits = triggers.filter((t) => events.every((e) => t.events.includes(e))).sort((a, b) => a.events.length - b.events.length);
   if (!fits[0]) {
     const known = new Set(triggers.flatMap((t) => t.events));
     const unknown = events.filter((e) => !known.has(e));
-    throw new UsageError(`no trigger of ${connector} offers ${unknown.length ? unknown.join(', ') : 'these events together'}`);
+    const close = unknown.map((event) => [event, closestNames(event, [...known], 1)[0]] as const).filter(([, near]) => near !== undefined);
+    const hint = close.length ? `; did you mean ${close.map(([, near]) => near).join(', ')}?` : '';
+    throw new UsageError(`no trigger of ${connector} offers ${unknown.length ? unknown.join(', ') : 'these events together'}${hint}`);
   }
   return fits[0].name;
 }

@@ -1,23 +1,29 @@
-// cio-connectors: list, describe and run operations from a terminal. Prints JSON; exits
-// non-zero when the envelope is a failure, so scripts and CI can rely on it.
+// cio-connectors: list, describe and run operations from a terminal. `run` and `list` print JSON,
+// `describe` a readable table (JSON with --json); exits non-zero when the envelope is a failure,
+// so scripts and CI can rely on it. A mistyped connector or operation gets "did you mean".
 import { parseArgs } from 'node:util';
 import { loadConnectors, PACKAGE_VERSION, type Envelope, type Registry } from '../runtime/index.js';
-import { authArgument, authFormOf, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
+import { authArgument, jsonArgument, timeoutArgument, UsageError, type CliResult } from './args.js';
+import { connectorText, operationText } from './describe-text.js';
 import { IMPORT_USAGE, runImportCommand, type ImportIo } from './import.js';
 import { LISTEN_USAGE, runListenCommand } from './listen.js';
+import { authFormOf, checkedConnector, checkedOperation, closestNames } from './names.js';
 
 export { UsageError, type CliResult } from './args.js';
 
 const USAGE = `Usage:
   cio-connectors --version
   cio-connectors list
-  cio-connectors describe <connector> [operation]
+  cio-connectors describe <connector> [operation] [--json]
+                 (a table of the connector's operations, or the operation's fields; --json prints
+                 the description as a host gets it, schemas included)
   cio-connectors run <connector> <operation> --input <json|@file> --auth <json|@file|env>
                  [--region us|eu] [--dry-run] [--origin <url>] [--timeout <ms>]
 ${IMPORT_USAGE}
 ${LISTEN_USAGE}
-  cio-connectors sandbox [--port <n>] [--host <address>] [--state <file.json>]
-                 (a local Customer.io stand-in; runs until Ctrl-C)
+  cio-connectors sandbox [--port <n>] [--host <address>] [--state <file.json> [--fsync]]
+                 (a local Customer.io stand-in; runs until Ctrl-C; --fsync answers a change
+                 once its journal line is on disk, not only written to the OS)
   cio-connectors host [--port <n>] [--sandbox-port <n>] [--host <address>] [--state <file.json>]
                  (the reference host page with the sandbox as its default target; runs until Ctrl-C)
 
@@ -41,6 +47,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       'dry-run': { type: 'boolean', default: false },
       origin: { type: 'string' },
       timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,14 +60,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       return { output: loaded.list(), exitCode: 0 };
     case 'describe': {
       if (!connector) throw new UsageError('describe needs a connector name');
-      const description = loaded.describe(connector);
-      if (!operation) return { output: description, exitCode: 0 };
-      const found = description.operations.find((op) => op.name === operation);
-      if (!found) throw new UsageError(`connector ${connector} has no operation "${operation}"`);
-      return { output: found, exitCode: 0 };
+      const description = loaded.describe(checkedConnector(loaded, connector));
+      if (!operation) return { output: values.json ? description : connectorText(description), exitCode: 0 };
+      const found = checkedOperation(loaded, connector, operation);
+      return { output: values.json ? found : operationText(description, found), exitCode: 0 };
     }
     case 'run': {
       if (!connector || !operation) throw new UsageError('run needs a connector and an operation');
+      // Names first: a typo is pointed out before credentials or input are read.
+      checkedOperation(loaded, connector, operation);
       const auth = authArgument(authFormOf(loaded, connector), values.auth, values.region, env, 'run');
       const timeoutMs = timeoutArgument(values.timeout);
       const result: Envelope = await loaded.execute({
@@ -72,15 +80,18 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       });
       return { output: result, exitCode: result.ok ? 0 : 1 };
     }
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+    default: {
+      const commands = ['list', 'describe', 'run', 'import', 'listen', 'sandbox', 'host'];
+      const close = closestNames(command, commands, 1);
+      throw new UsageError(`unknown command "${command}"${close.length ? `; did you mean ${close[0]}?` : ''}`);
+    }
   }
 }
 
 const SANDBOX_DEFAULT_PORT = 4010;
 
 /** The sandbox's start-up notice: where each API is and the credentials it accepts. */
-function sandboxBanner(origin: string, credentials: { site_id: string; track_api_key: string; app_api_key: string; webhook_signing_key: string }, stateFile?: string): string {
+function sandboxBanner(origin: string, credentials: { site_id: string; track_api_key: string; app_api_key: string; webhook_signing_key: string }, stateFile?: string, fsync = false): string {
   const trackAuth = JSON.stringify({ site_id: credentials.site_id, api_key: credentials.track_api_key, region: 'us' });
   const appAuth = JSON.stringify({ api_key: credentials.app_api_key, region: 'us' });
   return [
@@ -89,7 +100,7 @@ function sandboxBanner(origin: string, credentials: { site_id: string; track_api
     `  App    ${origin}/v1      Bearer      ${credentials.app_api_key}`,
     `  Beta   ${origin}/v1/api  Bearer      ${credentials.app_api_key}`,
     `  Webhooks signed with the signing key ${credentials.webhook_signing_key} (reporting webhooks registered here are posted to)`,
-    `  State  ${stateFile ? `${stateFile} (loaded if present, written after every change)` : 'in memory only (use --state <file.json> to keep it)'}`,
+    `  State  ${stateFile ? `${stateFile} (loaded if present; every change journaled beside it before it is answered${fsync ? ', fsynced' : ''})` : 'in memory only (use --state <file.json> to keep it)'}`,
     '',
     'Try:',
     `  cio-connectors run customer-io get_account_region --origin ${origin} --auth '${trackAuth}'`,
@@ -107,6 +118,7 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       state: { type: 'string' },
+      fsync: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -115,9 +127,13 @@ async function runSandboxCommand(argv: string[]): Promise<void> {
     return;
   }
   const port = portOption(values.port, 'port', SANDBOX_DEFAULT_PORT);
+  if (values.fsync && !values.state) throw new UsageError('--fsync needs --state <file.json>');
+  // This process is the sandbox's own, so it runs on the main thread (the host runs it in a worker thread).
   const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox({ port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state } : {}) });
-  process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state)}\n`);
+  const sandbox = await startSandbox({
+    port, ...(values.host ? { host: values.host } : {}), ...(values.state ? { stateFile: values.state, durability: values.fsync ? 'fsync' : 'os' } : {}),
+  });
+  process.stdout.write(`${sandboxBanner(sandbox.origin, sandbox.credentials, values.state, values.fsync)}\n`);
   for (const warning of sandbox.warnings) process.stderr.write(`warning: ${warning}\n`);
   await untilStopped();
   await sandbox.close();

@@ -6,11 +6,18 @@
 //   secret: true            → ui:widget "password"
 //   lookup: { operation }   → ui:widget "lookup" (a dropdown filled by running that DDL operation)
 //   format "code" | "text"  → ui:widget "textarea" (monospace for code)
+//   format "endpoint"       → ui:widget "endpoint" (a path after the connector's base URL: the
+//                             host shows the base URL and the final URL, see resolveEndpoint)
 //   oneOf / anyOf branches  → uiSchema.oneOf / anyOf, one entry per branch (rjsf shows a picker)
 //   type [integer, string]  → a text input (rjsf's NumberField turns digits into a number and
 //                             keeps anything else, such as a trigger name or an ISO date, as text)
-//   type [string, …, object]→ ui:widget "anyValue" (text, or JSON for numbers, booleans, objects)
+//   type [string, …, object]→ ui:field "anyValue" (a value and its kind, chosen by the person:
+//                             text, number, true/false or JSON; text stays text)
+//   type boolean            → ui:widget "booleanChoice" (Not set / Yes / No, the default marked)
+//   name → value map        → ui:field "keyValueMap" (rows of name, kind and value; a new row
+//                             starts empty and is sent only once it has a name)
 //   free-form object        → ui:field "jsonObject" (a JSON editor; rjsf has no widget for it)
+//   object branch of a oneOf→ ui:options.titleFromChoice (the picker above names it: no second heading)
 
 export type JsonSchema = { [keyword: string]: unknown };
 export type UiSchema = { [key: string]: unknown };
@@ -60,6 +67,23 @@ export function isIntegerOrText(schema: JsonSchema): boolean {
   return types.length === 2 && types.includes('string') && (types.includes('integer') || types.includes('number'));
 }
 
+/** A yes/no field with nothing else to choose from (no enum, no choices). */
+export function isPlainBoolean(schema: JsonSchema): boolean {
+  const types = typesOf(schema);
+  return types.length === 1 && types[0] === 'boolean' && schema.enum === undefined && schema.const === undefined && !schema.oneOf && !schema.anyOf;
+}
+
+/**
+ * An object that takes values under names of the person's choosing (custom attributes,
+ * headers, topics), beside any fields it names itself: laid out as rows of name and value.
+ */
+export function isKeyValueMap(schema: JsonSchema): boolean {
+  const types = typesOf(schema);
+  if (types.length !== 1 || types[0] !== 'object' || isFreeFormObject(schema)) return false;
+  if (schema.oneOf || schema.anyOf || schema.patternProperties || schema.dependencies) return false;
+  return schema.additionalProperties === true || isObject(schema.additionalProperties);
+}
+
 /** Several JSON types at once, objects or arrays among them (attribute values). */
 export function isAnyValue(schema: JsonSchema): boolean {
   const types = typesOf(schema).filter((t) => t !== 'null');
@@ -88,6 +112,7 @@ function fieldUi(schema: JsonSchema, walk: Walk): UiSchema {
     options.rows = schema.format === 'code' ? 6 : 3;
     if (schema.format === 'code') ui['ui:classNames'] = 'code-field';
   }
+  if (schema.format === 'endpoint') ui['ui:widget'] = 'endpoint';
   if (isObject(schema.lookup) && typeof schema.lookup.operation === 'string') {
     const lookup: LookupHint = { operation: schema.lookup.operation };
     if (isObject(schema.lookup.input)) lookup.input = schema.lookup.input;
@@ -96,8 +121,15 @@ function fieldUi(schema: JsonSchema, walk: Walk): UiSchema {
     walk.lookups.add(lookup.operation);
   }
   if (isIntegerOrText(schema)) options.inputType = 'text';
-  else if (isAnyValue(schema) && ui['ui:widget'] === undefined) ui['ui:widget'] = 'anyValue';
+  else if (isAnyValue(schema) && ui['ui:widget'] === undefined) {
+    ui['ui:field'] = 'anyValue';
+    options.hideError = true; // the field says its problems beside its own inputs
+  } else if (isPlainBoolean(schema) && ui['ui:widget'] === undefined) ui['ui:widget'] = 'booleanChoice';
   else if (isFreeFormObject(schema)) ui['ui:field'] = 'jsonObject';
+  else if (isKeyValueMap(schema)) {
+    ui['ui:field'] = 'keyValueMap';
+    options.hideError = true; // each row's problem is said beside the row
+  }
   if (typeof schema.patternDescription === 'string' && !schema.description) ui['ui:help'] = `Must be ${schema.patternDescription}.`;
   if (Object.keys(options).length > 0) ui['ui:options'] = options;
 
@@ -117,7 +149,16 @@ function fieldUi(schema: JsonSchema, walk: Walk): UiSchema {
   if (isObject(schema.additionalProperties) && ui['ui:field'] === undefined) ui.additionalProperties = fieldUi(schema.additionalProperties, walk);
   for (const keyword of ['oneOf', 'anyOf'] as const) {
     const branches = schema[keyword];
-    if (Array.isArray(branches)) ui[keyword] = branches.map((branch) => (isObject(branch) ? fieldUi(branch, walk) : {}));
+    if (Array.isArray(branches)) ui[keyword] = branches.map((branch) => (isObject(branch) ? branchUi(branch, walk) : {}));
+  }
+  return ui;
+}
+
+/** A branch of a choice: its object's title is the picker's choice already, so it is not shown again as a heading. */
+function branchUi(branch: JsonSchema, walk: Walk): UiSchema {
+  const ui = fieldUi(branch, walk);
+  if (typesOf(branch).includes('object') || isObject(branch.properties)) {
+    ui['ui:options'] = { ...(isObject(ui['ui:options']) ? ui['ui:options'] : {}), titleFromChoice: true };
   }
   return ui;
 }

@@ -19,6 +19,11 @@ export function sendJson(response: ServerResponse, status: number, value: unknow
 }
 
 export async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  return parseJsonBody((await readJsonBytes(request)).toString('utf8'));
+}
+
+/** A JSON body's bytes, not parsed yet (the execute thread parses its own). */
+export async function readJsonBytes(request: IncomingMessage): Promise<Buffer> {
   // A JSON content type makes a cross-site form or fetch need a CORS preflight, which this server never grants.
   if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) throw new HttpProblem(415, 'send application/json');
   const chunks: Buffer[] = [];
@@ -28,8 +33,12 @@ export async function readJsonBody(request: IncomingMessage): Promise<Record<str
     if (size > MAX_JSON_BODY_BYTES) throw new HttpProblem(413, 'request body too large');
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+export function parseJsonBody(text: string): Record<string, unknown> {
   try {
-    return parseJsonObject(Buffer.concat(chunks).toString('utf8'));
+    return parseJsonObject(text);
   } catch (error) {
     // Says where the JSON broke, never what it held: the body carries credentials.
     throw new HttpProblem(400, `the request body ${(error as JsonTextError).message}`);

@@ -6,10 +6,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Envelope, Registry, RuntimeEvent } from '../runtime/index.js';
+import type { Registry } from '../runtime/index.js';
 import { credentialScheme } from '../auth/scheme.js';
 import { servicesOf } from '../runtime/services.js';
-import { HttpProblem, objectField, readJsonBody, readRawBody, sendJson, stringField } from './http.js';
+import { executeForPage } from './execute.js';
+import { startExecuteThread, type ExecuteThread } from './execute-thread.js';
+import { HttpProblem, objectField, readJsonBody, readJsonBytes, readRawBody, sendJson, stringField } from './http.js';
 import { routeCall, targetOf, type SandboxInfo } from './routing.js';
 import { TriggerHost, type TriggerView } from './triggers.js';
 
@@ -23,6 +25,13 @@ export interface HostServerOptions {
   sandbox?: SandboxInfo;
   port?: number;
   host?: string;
+  /**
+   * Run the page's execute calls in a worker thread of their own, with a registry loaded as
+   * loadConnectors() loads it by default (not `registry`, which the rest still uses), so that
+   * a call carrying thousands of items never holds up the page's other requests. The local
+   * host (start.ts) does; a host given a registry of its own keeps them in process.
+   */
+  executeInThread?: boolean;
 }
 
 export interface HostServer {
@@ -70,28 +79,20 @@ export function connectorCatalogue(registry: Registry) {
 /** `/host-api/triggers/<id>` and `/host-api/triggers/<id>/webhook`: the trigger's id and which of the two. */
 const TRIGGER_PATH = /^\/host-api\/triggers\/([A-Za-z0-9_-]{1,64})(\/webhook)?$/;
 
-export function createHostServer(options: HostServerOptions): Promise<HostServer> {
+export async function createHostServer(options: HostServerOptions): Promise<HostServer> {
   const { registry, sandbox, webRoot } = options;
+  const executor: ExecuteThread | undefined = options.executeInThread ? await startExecuteThread(sandbox) : undefined;
   const catalogue = JSON.stringify(connectorCatalogue(registry));
   const known = new Set(registry.list().map((c) => c.name));
   let ownUrl = '';
   const triggers = new TriggerHost({ registry, ...(sandbox ? { sandbox } : {}), baseUrl: () => ownUrl });
 
-  async function execute(body: Record<string, unknown>) {
-    const connector = stringField(body, 'connector');
-    if (!known.has(connector)) throw new HttpProblem(404, `unknown connector "${connector}"`);
-    const routed = routeCall(targetOf(body.target), objectField(body, 'auth'), sandbox);
-    const events: RuntimeEvent[] = [];
-    const started = performance.now();
-    const envelope: Envelope = await registry.execute({
-      connector,
-      operation: stringField(body, 'operation'),
-      auth: routed.auth,
-      input: objectField(body, 'input'),
-      options: { ...routed.options, dryRun: body.dryRun === true, onEvent: (event) => events.push(event) },
-    });
-    // Runtime events carry requests with credentials already redacted.
-    return { envelope, events, host_ms: Math.round(performance.now() - started) };
+  async function execute(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!executor) return sendJson(response, 200, await executeForPage(registry, sandbox, await readJsonBody(request)));
+    const answer = await executor.run(await readJsonBytes(request));
+    if (answer.failure) process.stderr.write(`host: ${answer.failure}\n`);
+    response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(answer.text)) });
+    response.end(answer.text);
   }
 
   async function testAuth(body: Record<string, unknown>) {
@@ -186,7 +187,7 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
         return;
       }
       case 'POST /host-api/execute':
-        return sendJson(response, 200, await execute(await readJsonBody(request)));
+        return execute(request, response);
       case 'POST /host-api/test-auth':
         return sendJson(response, 200, await testAuth(await readJsonBody(request)));
       case 'GET /host-api/triggers':
@@ -200,7 +201,7 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
     }
   }
 
-  return new Promise((resolve, reject) => {
+  const listening = new Promise<HostServer>((resolve, reject) => {
     let allowedHosts: Set<string> | undefined;
     const server = createServer((request, response) => {
       handle(request, response, allowedHosts).catch((error: unknown) => {
@@ -223,12 +224,19 @@ export function createHostServer(options: HostServerOptions): Promise<HostServer
         url: `http://${shown}:${port}`,
         server,
         enabledTriggers: () => triggers.list(),
-        close: () =>
-          new Promise<void>((done) => {
+        close: async () => {
+          await new Promise<void>((done) => {
             server.closeAllConnections();
             server.close(() => done());
-          }),
+          });
+          await executor?.close();
+        },
       });
     });
+  });
+  // A port already taken, say: the thread goes too.
+  return listening.catch(async (error: unknown) => {
+    await executor?.close();
+    throw error;
   });
 }

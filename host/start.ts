@@ -1,11 +1,13 @@
 // `npm start` and `cio-connectors host`: start the embedded sandbox, then the reference host that
 // targets it by default, and print where they are. `npm start` builds the page first; an installed
-// package serves the page `npm run build` put in dist/web (esbuild is not installed with it).
+// package serves the page `npm run build` put in dist/web (esbuild is not installed with it). The
+// sandbox runs in a worker thread of its own (sandbox/thread.ts), so a long import into it never
+// holds up the page.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConnectors } from '../runtime/index.js';
-import { startSandbox } from '../sandbox/index.js';
+import { startSandboxThread } from '../sandbox/thread.js';
 import { buildWeb, defaultWebOutDir, type WebBuildMode } from './build.js';
 import { createHostServer, type SandboxInfo } from './server.js';
 import type { TriggerView } from './triggers.js';
@@ -62,7 +64,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
   const sandbox = options.noSandbox
     ? undefined
-    : await startSandbox({ port: options.sandboxPort ?? DEFAULT_SANDBOX_PORT, host, ...(options.sandboxStateFile ? { stateFile: options.sandboxStateFile } : {}) });
+    : await startSandboxThread({ port: options.sandboxPort ?? DEFAULT_SANDBOX_PORT, host, ...(options.sandboxStateFile ? { stateFile: options.sandboxStateFile } : {}) });
   try {
     const registry = await loadConnectors();
     const server = await createHostServer({
@@ -71,6 +73,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       port: options.port ?? DEFAULT_HOST_PORT,
       host,
       ...(sandbox ? { sandbox: { origin: sandbox.origin, credentials: sandbox.credentials } } : {}),
+      // The page's execute calls in a thread of their own too: an import's own work never holds up the page.
+      executeInThread: true,
     });
     const c = sandbox?.credentials;
     const banner = sandbox

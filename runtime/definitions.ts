@@ -81,9 +81,24 @@ export type ResponseMapping =
   | { mode: 'unwrap'; key: string }
   | { mode: 'v2_batch' }
   /** A dynamic-dropdown answer: `{ result: [{ text, value }] }` from the list under `items`. */
-  | { mode: 'ddl'; items: string; text: string; value: string }
+  | { mode: 'ddl'; items: string; text: string; value: string; keep?: ChoiceFilter }
   /** A file (an image…): `{ content_type, content_base64 }` instead of parsed JSON. */
   | { mode: 'binary' };
+
+/**
+ * Which of a dropdown's items are choices: those whose `field` holds one of the values the
+ * dropdown's input `input` lists (every item when it lists none). A lookup hint gives that
+ * input (`"lookup": {"operation": …, "input": {"type": ["email"]}}`), so each form lists only
+ * what fits it. `from`: the listed items do not carry the field (Customer.io's list of
+ * transactional messages names no channel; each message's contents do): for each item,
+ * `operation` of the same connector is run with input taken from the item (its input key →
+ * the item's field) and the field is read from the items of its answer under `items`.
+ */
+export interface ChoiceFilter {
+  input: string;
+  field: string;
+  from?: { operation: string; input: Record<string, string>; items: string };
+}
 
 /**
  * How a list endpoint pages. `cursor`: pass the answer's `next` back as `param`; `offset`:
@@ -115,6 +130,8 @@ export interface OperationExample {
     body?: unknown;
   };
   response: { status: number; headers?: Record<string, string>; body?: unknown };
+  /** The requests sent after the first, in order, with their answers (a dropdown reading each item's details). */
+  then?: { request: OperationExample['request']; response: OperationExample['response'] }[];
   output: unknown;
   /** A trigger's example: an incoming event (its `request` and `response` are the webhook's registration). */
   payload?: unknown;

@@ -5,11 +5,23 @@
 // a delivery that reached an end (bounced, failed…) or was already reported delivered is left.
 import { unixNow } from './ids.js';
 import type { Change } from './model/changes.js';
-import { applyMetric } from './model/outbox.js';
+import { applyMetric, findDelivery } from './model/outbox.js';
 import type { Delivery, DeliveryType, State } from './state.js';
 
 const DELIVERABLE = new Set<DeliveryType>(['email', 'push', 'twilio', 'whatsapp']);
 const ENDED = ['delivered', 'bounced', 'dropped', 'failed', 'undeliverable', 'spammed'];
+
+function ended(delivery: Delivery): boolean {
+  return ENDED.some((metric) => delivery.metrics[metric] !== undefined);
+}
+
+/** Marks these deliveries delivered at `at` (Unix seconds), skipping any that reached an end meanwhile. */
+export function markDelivered(state: State, ids: readonly string[], at: number): void {
+  for (const id of ids) {
+    const delivery = findDelivery(state, id);
+    if (delivery && !ended(delivery)) applyMetric(state, delivery, 'delivered', at);
+  }
+}
 
 export class Courier {
   /** Deliveries to mark, in the order they are due (the delay is constant, so sent order). */
@@ -21,8 +33,10 @@ export class Courier {
     private readonly state: State,
     /** How long after sending a message is delivered; 0 turns the courier off. */
     private readonly delayMs: number,
-    /** Called after each round of deliveries: persist the state, let idle waiters look again. */
+    /** Called after each round of deliveries: let idle waiters look again. */
     private readonly afterRound: () => void,
+    /** Makes a round's change (the state file's journal records it, then applies it with markDelivered). */
+    private readonly deliver: (ids: string[], at: number) => void = (ids, at) => markDelivered(state, ids, at),
   ) {}
 
   observe(change: Change): void {
@@ -51,12 +65,16 @@ export class Courier {
   private deliverDue(): void {
     this.timer = undefined;
     const now = Date.now();
+    const ids: string[] = [];
     while (this.due.length > 0 && this.due[0].at <= now) {
       const { delivery } = this.due.shift()!;
-      if (ENDED.some((metric) => delivery.metrics[metric] !== undefined)) continue;
-      applyMetric(this.state, delivery, 'delivered', unixNow());
+      if (!ended(delivery)) ids.push(delivery.id);
     }
-    this.arm();
-    this.afterRound();
+    try {
+      if (ids.length > 0) this.deliver(ids, unixNow());
+    } finally {
+      this.arm();
+      this.afterRound();
+    }
   }
 }

@@ -1,17 +1,18 @@
 // A local stand-in for Customer.io's Track, App and Beta APIs on one origin (Track under /api,
 // App under /v1, Beta under /v1/api): one in-memory workspace shared by all three, optionally
-// persisted to a JSON file. It is a sandbox, not a mock: answers come from the state that
+// persisted to a JSON file and its journal (persistence/). It is a sandbox, not a mock: answers come from the state that
 // earlier calls built, with Customer.io's status codes, error shapes and limits. It also plays
 // the delivery provider (courier.ts) and sends the reporting webhooks registered through the
 // App API (webhooks/), signed with its signing key.
 import type { AddressInfo } from 'node:net';
 import { createSandboxServer, type Credentials } from './server.js';
-import { loadState, saveState, type State } from './state.js';
+import { emptyState, type State } from './state.js';
 import { seededState } from './seed.js';
-import { emptyState } from './state.js';
 import { routes } from './routes/index.js';
 import type { WindowLimit } from './rate-limit.js';
-import { Courier } from './courier.js';
+import { Courier, markDelivered } from './courier.js';
+import { journaledRoutes } from './persistence/commands.js';
+import { readStateFile, StateStore, type Durability, type StoreStats } from './persistence/store.js';
 import { watchChanges } from './model/changes.js';
 import { ok } from './reply.js';
 import type { Route } from './router.js';
@@ -21,6 +22,7 @@ import { exposureWarnings } from './hosts.js';
 
 export { servedOperations, type ConnectorName } from './routes/index.js';
 export type { State as SandboxState } from './state.js';
+export type { Durability, StoreStats } from './persistence/store.js';
 export type { AttemptRecord, DeliveryRules, ReportingEvent, WebhookLog } from './webhooks/index.js';
 export { DEFAULT_RULES as DEFAULT_WEBHOOK_DELIVERY, DEFAULT_SIGNING_KEY } from './webhooks/index.js';
 export { BODY_CAPS, DEFAULT_REQUEST_LIMITS, type RequestLimits } from './limits.js';
@@ -30,8 +32,16 @@ export interface SandboxOptions {
   port?: number;
   /** Default 127.0.0.1: the sandbox is for this machine only. */
   host?: string;
-  /** Load the workspace from this JSON file (when it exists) and write it back after every change. */
+  /**
+   * Keep the workspace in this file: loaded on start (when it exists), every change journaled
+   * beside it (`<file>.<seq>.journal`) before it is answered, compacted back into the file in
+   * the background and on close (persistence/store.ts).
+   */
   stateFile?: string;
+  /** With stateFile: `os` (default) answers a change once the OS has its journal line (survives kill -9); `fsync` once it is on disk (survives a power cut). */
+  durability?: Durability;
+  /** With stateFile: compact once the journal passes this many bytes or the state file's size, whichever is larger (default 16 MiB). */
+  compactAfterBytes?: number;
   siteId?: string;
   trackApiKey?: string;
   appApiKey?: string;
@@ -81,6 +91,8 @@ export interface Sandbox {
   /** The live workspace (read it to inspect; change it only through the APIs). */
   state: State;
   webhooks: SandboxWebhooks;
+  /** With stateFile: the journal's figures, and a way to compact now (tests, benchmarks). */
+  storage?: { stats(): StoreStats; compact(): Promise<void> };
   /** Lines to show beside the start banner, such as the warning when it listens beyond loopback. */
   warnings: string[];
   close(): Promise<void>;
@@ -92,6 +104,11 @@ export const DEFAULT_CREDENTIALS: SandboxCredentials = {
   app_api_key: 'sandbox-app-key',
   webhook_signing_key: DEFAULT_SIGNING_KEY,
 };
+
+/** The workspace a state file holds now (its snapshot and journal), read without changing anything: for a sandbox running, stopped or killed. */
+export function readSandboxStateFile(stateFile: string): State {
+  return readStateFile(stateFile, routes).state;
+}
 
 /** The sandbox's own routes under /sandbox (App credentials): what its webhooks did. */
 function debugRoutes(webhooks: WebhookSender): Route[] {
@@ -106,28 +123,36 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     webhook_signing_key: options.signingKey ?? DEFAULT_CREDENTIALS.webhook_signing_key,
   };
   const region = options.region ?? 'us';
-  const loaded = options.stateFile ? loadState(options.stateFile) : undefined;
-  const state = loaded ?? (options.seed === false ? emptyState(region) : seededState(region));
-  if (options.region) state.workspace.region = options.region;
-  const persist = () => {
-    if (options.stateFile) saveState(options.stateFile, state);
-  };
-  if (!loaded) persist();
+  const initial = () => (options.seed === false ? emptyState(region) : seededState(region));
+  const store = options.stateFile
+    ? new StateStore({
+      stateFile: options.stateFile,
+      durability: options.durability,
+      compactAfterBytes: options.compactAfterBytes,
+      routes,
+      initial,
+      adjust: (loaded) => {
+        if (!options.region || loaded.workspace.region === options.region) return false;
+        loaded.workspace.region = options.region;
+        return true;
+      },
+    })
+    : undefined;
+  const state: State = store?.state ?? initial();
 
-  // Changes made outside a request (the courier's deliveries) are persisted here; a failed
-  // write is left for the next request's write to retry (and report as a 500).
-  const persistQuietly = () => {
+  // The courier's rounds change the state outside any request: journaled like a request.
+  let deliveryFailure = false;
+  const deliver = (ids: string[], at: number) => {
+    if (!store) return markDelivered(state, ids, at);
     try {
-      persist();
-    } catch {
-      // see above
+      store.run({ t: 'delivered', ids, now: at }, () => markDelivered(state, ids, at));
+    } catch (error) {
+      if (!deliveryFailure) process.stderr.write(`sandbox: could not record deliveries: ${(error as Error).message}\n`);
+      deliveryFailure = true;
     }
   };
   // The courier's callback runs from its timer, after both exist.
-  const courier = new Courier(state, options.deliverAfterMs ?? 1000, () => {
-    persistQuietly();
-    webhooks.settled();
-  });
+  const courier = new Courier(state, options.deliverAfterMs ?? 1000, () => webhooks.settled(), deliver);
   const webhooks = new WebhookSender(state, credentials.webhook_signing_key, options.webhookDelivery, () => courier.pending());
   const unwatch = watchChanges(state, (change) => {
     webhooks.report(change);
@@ -142,14 +167,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const rateLimit = options.rateLimit === false ? false : { requests: options.rateLimit?.requests ?? 10, windowMs: options.rateLimit?.windowMs ?? 1000 };
+  const tables = { ...routes, sandbox: [...routes.sandbox, ...debugRoutes(webhooks)] };
   const server = createSandboxServer({
     state,
     credentials,
-    routes: { ...routes, sandbox: [...routes.sandbox, ...debugRoutes(webhooks)] },
+    // With a state file, every change a request makes is journaled before it is answered.
+    routes: store ? journaledRoutes(tables, store.run) : tables,
     appRateLimit: rateLimit,
     triggerIntervalMs: options.broadcastTriggerIntervalMs ?? 10_000,
     origin: () => origin,
-    persist,
+    persist: () => store?.durable(),
     allowedHosts: options.allowedHosts,
     requestLimits: options.requestLimits,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
@@ -164,6 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   } catch (error) {
     stopProducing();
+    await store?.close();
     throw error;
   }
   const { port, address } = server.address() as AddressInfo;
@@ -181,12 +209,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       idle: () => webhooks.idle(),
       log: () => webhooks.log(),
     },
+    ...(store ? { storage: { stats: () => store.stats(), compact: () => store.compact() } } : {}),
     warnings,
-    close: () => new Promise<void>((resolve, reject) => {
+    close: async () => {
       // Queues, retry timers and the courier stop first: nothing is sent once close is called.
       stopProducing();
       server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      // Then the last snapshot, once no request can change the state any more.
+      await store?.close();
+    },
   };
 }

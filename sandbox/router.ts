@@ -34,7 +34,18 @@ export interface Route {
   beta?: boolean;
   /** false for the Track endpoints Customer.io serves without credentials. */
   auth?: boolean;
+  /**
+   * Whether the handler can change the state, when its method does not say: true for a GET that
+   * does (download_export counts downloads), false for a POST that only reads (searches,
+   * previews). What changes the state is journaled and saved; what does not must leave it alone.
+   */
+  changes?: boolean;
   handle(ctx: Context): Reply;
+}
+
+/** Whether a route may change the state: as its `changes` says, else every method but GET. */
+export function changesState(route: Route): boolean {
+  return route.changes ?? route.method !== 'GET';
 }
 
 interface Compiled {

@@ -12,7 +12,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { BODY_CAPS, bodyCapFor, DEFAULT_REQUEST_LIMITS, type RequestLimits } from './limits.js';
 import { SlidingWindow, type WindowLimit } from './rate-limit.js';
 import { ApiError, appError, errorIn, type Reply } from './reply.js';
-import { Router, type ApiName, type Context, type Route } from './router.js';
+import { changesState, Router, type ApiName, type Context, type Route } from './router.js';
 import { unixNow } from './ids.js';
 import { isMultipart, parseMultipart } from './multipart.js';
 import type { State } from './state.js';
@@ -36,8 +36,8 @@ export interface ServerConfig {
   /** Broadcast triggers: one per this many ms per key (0: no limit). */
   triggerIntervalMs: number;
   origin(): string;
-  /** Called after every request that changed the state. */
-  persist(): void;
+  /** Called after every request that changed the state; the answer waits for what it returns (the change being durable). */
+  persist(): void | Promise<void>;
   /** Names besides the loopback ones it answers to (Host): `name` (any port) or `name:port`. */
   allowedHosts?: string[];
   /** Nesting, upload budget and read timeouts (limits.ts has the defaults). */
@@ -237,9 +237,9 @@ export function createSandboxServer(config: ServerConfig): Server {
       takeTrigger: () => !triggerLimiter || triggerLimiter.take(config.credentials.app_api_key),
     };
     const reply = found.route.handle(ctx);
-    if (method !== 'GET' && reply.status < 300) {
+    if (changesState(found.route) && reply.status < 300) {
       try {
-        config.persist();
+        await config.persist();
       } catch (error) {
         log(`sandbox: ${method} ${path} was applied, but the state file could not be written: ${(error as Error).message}`);
         throw fail(500, `the change was made, but the sandbox could not write its state file: ${(error as Error).message}`);

@@ -1,8 +1,6 @@
-// The sandbox's whole workspace as one JSON-serialisable value, and its file persistence:
-// loaded on start, written after every change (a temporary file renamed over the old one,
-// so a crash never leaves half a file).
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+// The sandbox's whole workspace as one JSON-serialisable value. Lookups into it go through the
+// indexes kept beside it (model/indexes.ts); its file persistence (a snapshot and a journal of
+// changes) is persistence/.
 import { emptyRecords, type Records } from './records.js';
 export type Attributes = Record<string, unknown>;
 
@@ -324,27 +322,4 @@ export function emptyState(region: 'us' | 'eu' = 'us'): State {
     links: {},
     ...emptyRecords(),
   };
-}
-
-/** The state saved in `file`, or undefined when there is no such file yet. */
-export function loadState(file: string): State | undefined {
-  if (!existsSync(file)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`the sandbox state file ${file} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
-  if (!parsed || typeof parsed !== 'object' || (parsed as State).version !== 1 || !Array.isArray((parsed as State).people)) {
-    throw new Error(`the sandbox state file ${file} is not a sandbox state (version 1)`);
-  }
-  // Fields added after the file was written start empty.
-  return { ...emptyState(), ...(parsed as State) };
-}
-
-/** Writes the state atomically: a temporary file next to it, then a rename over the old one. */
-export function saveState(file: string, state: State): void {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, JSON.stringify(state));
-  renameSync(temporary, file);
 }

@@ -10,7 +10,11 @@ import { packageRoot } from '../runtime/package-root.js';
 /** Folders (or files) whose code may not import the ones listed, with the reason. */
 const RULES: { from: RegExp; to: RegExp; why: string }[] = [
   { from: /^auth\//, to: /^(runtime|cli|host|sandbox)\//, why: 'auth/ is handed what it needs (the region table); it imports nothing of the runtime' },
-  { from: /^forms\//, to: /^(cli|host|sandbox)\/|^runtime\/(?!input\/schema-keywords\.ts$)/, why: 'the form helpers are pure functions over schemas; of the runtime they share only its schema keywords' },
+  {
+    from: /^forms\//,
+    to: /^(cli|host|sandbox)\/|^runtime\/(?!(input\/schema-keywords|input\/one-of-branch|plan\/endpoint-url)\.ts$)/,
+    why: 'the form helpers are pure functions over schemas; of the runtime they share only modules that are pure and import no more of it than each other: its schema keywords, the oneOf branch chooser (the page reports the rule the runtime reports) and the raw request Endpoint rules (the page shows the URL the runtime sends, or its refusal)',
+  },
   { from: /^runtime\//, to: /^(cli|host|sandbox|forms|scripts|bench|test)\//, why: 'the runtime is used by the programs, never the other way round' },
   { from: /^runtime\/(input|plan|send|runners)\//, to: /^runtime\/(execute|run-context|registry|bulk-session)\.ts$/, why: 'a step never reaches back to what runs it' },
   { from: /^runtime\/input\//, to: /^runtime\/(plan|send|runners)\//, why: 'input is checked before anything is planned or sent' },

@@ -31,11 +31,45 @@ function walkAll(schema: JsonSchema, visit: (node: JsonSchema, where: string) =>
   }
 }
 
+/** A lookup input value that takes another field of the form (Tray's `{{{field}}}`). */
+const FORM_FIELD = /^\{\{\{\s*([A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*)\s*\}\}\}$/;
+
+/** Does the form have a field at this dotted path (through choices and nested objects)? */
+function hasField(schema: JsonSchema, path: string): boolean {
+  let nodes: JsonSchema[] = [schema];
+  for (const key of path.split('.')) {
+    nodes = nodes.flatMap((node) => [node, ...((node.oneOf as JsonSchema[] | undefined) ?? []), ...((node.anyOf as JsonSchema[] | undefined) ?? [])])
+      .map((node) => (node.properties as Record<string, JsonSchema> | undefined)?.[key])
+      .filter((node): node is JsonSchema => !!node);
+    if (nodes.length === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * What a lookup hint runs its dropdown with must be an input that dropdown takes: its fixed
+ * values valid there, its `{{{field}}}` values fields of the form.
+ */
+function lintLookupInput(lookup: { operation: string; input?: Record<string, unknown> }, where: string, form: JsonSchema, ddlInput: JsonSchema): string[] {
+  const problems: string[] = [];
+  const fixed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(lookup.input ?? {})) {
+    const field = typeof value === 'string' ? FORM_FIELD.exec(value)?.[1] : undefined;
+    if (field === undefined) fixed[key] = value;
+    else if (!hasField(form, field)) problems.push(`${where}: lookup input ${key} takes {{{${field}}}}, which is no field of this form`);
+    if (!Object.hasOwn((ddlInput.properties as object | undefined) ?? {}, key)) problems.push(`${where}: lookup input ${key} is not an input of ${lookup.operation}`);
+  }
+  // Required inputs may come from the form's fields, so only what is given is checked here.
+  const validate = compileSchema({ ...ddlInput, required: [] });
+  if (!validate(fixed)) problems.push(`${where}: lookup input for ${lookup.operation}: ${describeErrors(validate.errors ?? [], ddlInput).map((p) => p.message).join('; ')}`);
+  return problems;
+}
+
 /**
  * `dropdowns`: the connector's dropdown helpers (`type: "ddl"`), the only operations a `lookup`
- * may run.
+ * may run; with their input schemas, each lookup's input is checked against its dropdown's.
  */
-export function lintFormSchema(schema: JsonSchema, label: string, dropdowns: Set<string>): string[] {
+export function lintFormSchema(schema: JsonSchema, label: string, dropdowns: Set<string> | Map<string, JsonSchema>): string[] {
   const problems: string[] = [];
   walkFields(schema, label, (field, where) => {
     if (typeof field.title !== 'string' || !field.title) problems.push(`${where}: has no title`);
@@ -55,8 +89,9 @@ export function lintFormSchema(schema: JsonSchema, label: string, dropdowns: Set
       if (!text.endsWith(UNIX_TIME_NOTE)) problems.push(`${label} ${where}: a Unix-time field must say it also takes an ISO 8601 date-time: its description must end with the shared note the bundler adds`);
       else if (text.split('ISO 8601').length > 2) problems.push(`${label} ${where}: a Unix-time field's description speaks of ISO 8601 again; the shared note says it`);
     }
-    const lookup = node.lookup as { operation?: string } | undefined;
+    const lookup = node.lookup as { operation?: string; input?: Record<string, unknown> } | undefined;
     if (lookup?.operation && !dropdowns.has(lookup.operation)) problems.push(`${label} ${where}: lookup names ${lookup.operation}, which is not a dropdown helper (an operation of type "ddl") of this connector`);
+    else if (lookup?.operation && dropdowns instanceof Map) problems.push(...lintLookupInput(lookup as { operation: string }, `${label} ${where}`, schema, dropdowns.get(lookup.operation)!));
   });
   return problems;
 }
@@ -90,7 +125,7 @@ export function lintDefaults(schema: JsonSchema, label: string): string[] {
           problems.push(`${label} ${at}: a default inside a choice or a list item is never sent; give it on a field of the input or of an object in it (or only repeat the const)`);
         }
         const validate = compileSchema(field);
-        if (!validate(field.default)) problems.push(`${label} ${at}: the default ${JSON.stringify(field.default)} is not a valid value of the field: ${describeErrors(validate.errors ?? [], field, 'default').map((p) => p.message).join('; ')}`);
+        if (!validate(field.default)) problems.push(`${label} ${at}: the default ${JSON.stringify(field.default)} is not a valid value of the field: ${describeErrors(validate.errors ?? [], field, 'default', field.default).map((p) => p.message).join('; ')}`);
       } else if (typeof field.description === 'string') {
         const claim = sentences(field.description).find((s) => SPEAKS_OF_DEFAULT.test(s.replace(DEFAULT_AS_A_NAME, '')) && !SOMEONE_ELSES_DEFAULT.test(s));
         if (claim) problems.push(`${label} ${at}: the description promises a default ("${claim}") but the field has no "default", so nothing is sent; add "default" or say whose default it is (Customer.io's)`);
@@ -147,9 +182,35 @@ export function lintConnector(connector: LoadedConnector): string[] {
   return problems;
 }
 
+/**
+ * A dropdown that keeps only the items fitting its input (response.keep) names an input it has,
+ * and, when the items do not say it themselves, an operation of its connector that tells, run
+ * with inputs it has; only such a dropdown's examples go on past their first request (then).
+ */
+function lintChoiceFilter(connector: LoadedConnector, operation: LoadedOperation, inputProps: string[]): string[] {
+  const label = `${connector.name}/${operation.name}`;
+  const problems: string[] = [];
+  const keep = operation.response?.mode === 'ddl' ? operation.response.keep : undefined;
+  if (keep && !inputProps.includes(keep.input)) problems.push(`${label}: response.keep.input ${keep.input} is not an input of the dropdown`);
+  const from = keep?.from;
+  if (from) {
+    const details = connector.operationsByName.get(from.operation);
+    if (!details || details.type === 'trigger') problems.push(`${label}: response.keep.from names ${from.operation}, which is not an action of ${connector.name}`);
+    else {
+      const detailInputs = Object.keys((details.input_schema.properties as object | undefined) ?? {});
+      for (const key of Object.keys(from.input)) if (!detailInputs.includes(key)) problems.push(`${label}: response.keep.from.input ${key} is not an input of ${from.operation}`);
+    }
+    if (operation.pagination) problems.push(`${label}: response.keep.from reads each listed item's details; a paginated list cannot (list every item in one answer)`);
+  }
+  operation.examples.forEach((example, i) => {
+    if (example.then && !from) problems.push(`${label} example ${i}: only a dropdown that reads each item's details (response.keep.from) sends more than one request`);
+  });
+  return problems;
+}
+
 export function lintOperation(connector: LoadedConnector, operation: LoadedOperation): string[] {
   const label = `${connector.name}/${operation.name}`;
-  const dropdowns = new Set([...connector.operationsByName.values()].filter((op) => op.type === 'ddl').map((op) => op.name));
+  const dropdowns = new Map([...connector.operationsByName.values()].filter((op) => op.type === 'ddl').map((op) => [op.name, op.input_schema]));
   const problems = lintFormSchema(operation.input_schema, `${label} input`, dropdowns);
   problems.push(...lintDefaults(operation.input_schema, label));
   // Track keys cannot call the App API, so Track fields cannot have App dropdowns.
@@ -179,6 +240,7 @@ export function lintOperation(connector: LoadedConnector, operation: LoadedOpera
   const isDropdown = operation.type === 'ddl';
   if (isDropdown !== (operation.hidden === true)) problems.push(`${label}: dropdown helpers (type "ddl"), and only they, are hidden`);
   if (isDropdown !== (operation.response?.mode === 'ddl')) problems.push(`${label}: dropdown helpers (type "ddl"), and only they, answer with dropdown choices (response mode ddl)`);
+  problems.push(...lintChoiceFilter(connector, operation, inputProps));
   if (operation.type === 'trigger') problems.push(...lintTrigger(connector, operation));
   else if (operation.trigger) problems.push(`${label}: only a trigger (type "trigger") has a trigger mapping`);
 
@@ -191,10 +253,10 @@ export function lintOperation(connector: LoadedConnector, operation: LoadedOpera
   }
   operation.examples.forEach((example, i) => {
     if (!validateInput(example.input)) {
-      problems.push(`${label} example ${i} input: ${describeErrors(validateInput.errors ?? [], operation.input_schema).map((p) => p.message).join('; ')}`);
+      problems.push(`${label} example ${i} input: ${describeErrors(validateInput.errors ?? [], operation.input_schema, 'input', example.input).map((p) => p.message).join('; ')}`);
     }
     if (!validateOutput(example.output)) {
-      problems.push(`${label} example ${i} output: ${describeErrors(validateOutput.errors ?? [], operation.output_schema, 'output').map((p) => p.message).join('; ')}`);
+      problems.push(`${label} example ${i} output: ${describeErrors(validateOutput.errors ?? [], operation.output_schema, 'output', example.output).map((p) => p.message).join('; ')}`);
     }
   });
   return problems;

@@ -14,7 +14,7 @@ for (const connector of loadManifest()) {
   for (const operation of connector.operationsByName.values()) {
     const { file: _file, ...definition } = operation;
     if (!validateOperation(definition)) {
-      problems.push(...describeErrors(validateOperation.errors ?? [], validateOperation.schema, `${connector.name}/${operation.name}`).map((p) => p.message));
+      problems.push(...describeErrors(validateOperation.errors ?? [], validateOperation.schema, `${connector.name}/${operation.name}`, definition).map((p) => p.message));
     }
     problems.push(...lintOperation(connector, operation));
   }

@@ -26,7 +26,7 @@ function kindValidator(events: EventCatalog, name: string): Validator {
 }
 
 function problemsOf(validate: Validator, data: unknown, schema: JsonSchema, where: string): string[] {
-  return validate(data) ? [] : describeErrors(validate.errors ?? [], schema, where).map((p) => p.message);
+  return validate(data) ? [] : describeErrors(validate.errors ?? [], schema, where, data).map((p) => p.message);
 }
 
 function same(a: unknown, b: unknown): boolean {

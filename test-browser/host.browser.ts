@@ -2,7 +2,8 @@
 // drives the page as a person would. It renders the form of every operation of every connector
 // with no console error, runs a short workflow against the embedded sandbox through the forms,
 // then a trigger (enabled, its events arriving live, an action per event, disabled), and saves
-// the README's screenshots. Ends with one line: `N passed, N failed`.
+// the README's screenshots (to test-browser/output/, or over the tracked ones in docs/screenshots/
+// with --update-screenshots). Ends with one line: `N passed, N failed`.
 //
 // Chromium: $CHROMIUM_PATH, else /usr/bin/chromium (Debian's `apt-get install chromium`). Without
 // one the test says it skipped and exits 0, except in CI (CI=true), where that is a failure.
@@ -13,9 +14,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConnectors } from '../runtime/index.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { startLocalHost, type LocalHost } from '../host/start.js';
+import { formBehaviour } from './form-behaviour.js';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const SCREENSHOTS = join(packageRoot(), 'docs', 'screenshots');
+// The README's pictures are tracked: a run rewrites them only when asked (`npm run test:browser
+// -- --update-screenshots`, or UPDATE_SCREENSHOTS=1), so that a newcomer's run leaves the
+// working tree as it was. Otherwise they go to test-browser/output/ (ignored by git) to look at.
+const UPDATE_SCREENSHOTS = process.argv.includes('--update-screenshots') || ['1', 'true'].includes(process.env.UPDATE_SCREENSHOTS ?? '');
+const SCREENSHOTS = UPDATE_SCREENSHOTS ? join(packageRoot(), 'docs', 'screenshots') : join(packageRoot(), 'test-browser', 'output');
 const started = performance.now();
 
 let passed = 0;
@@ -171,9 +177,8 @@ async function workflow(page: Page, watch: ConsoleWatch): Promise<string> {
   await page.fill('#input_email', email);
   await page.fill('#input_created_at', '2025-01-01T00:00:00Z');
   await page.click('#input_custom_attributes__add');
-  await page.fill('#input_custom_attributes_newKey-key', 'plan');
-  await page.press('#input_custom_attributes_newKey-key', 'Tab');
-  await page.fill('#input_custom_attributes_plan', 'trial');
+  await page.fill('#input_custom_attributes__key_0', 'plan');
+  await page.fill('#input_custom_attributes__value_0', 'trial');
   const dry = await runAndRead(page, 'dry-run');
   check(
     'dry run shows the request with credentials redacted and the date converted, nothing sent',
@@ -254,8 +259,8 @@ async function workflow(page: Page, watch: ConsoleWatch): Promise<string> {
   await selectOperation(page, 'customer-io/track_custom_event');
   await page.fill('#input_name', '');
   await page.click('[data-testid=run]');
-  await page.waitForSelector('[data-testid=input-form] .errors', { timeout: 5_000 }).catch(() => undefined);
-  const errors = await page.$$eval('[data-testid=input-form] .errors li', (items) => items.map((i) => i.textContent ?? ''));
+  await page.waitForSelector('[data-testid=input-form] [data-testid=error-summary]', { timeout: 5_000 }).catch(() => undefined);
+  const errors = await page.$$eval('[data-testid=input-form] [data-testid=error-summary] li', (items) => items.map((i) => i.textContent ?? ''));
   const noNewCall = (await page.$$(`.debug-panel[data-call-id="${callCount + 1}"]`)).length === 0;
   check('an empty required field is reported in the form and nothing is sent', errors.length > 0 && noNewCall, errors.join('; '));
 
@@ -269,6 +274,68 @@ async function workflow(page: Page, watch: ConsoleWatch): Promise<string> {
   await page.selectOption('[data-testid=target]', 'sandbox');
   check('back on the sandbox the warning is gone', (await page.$('[data-testid=production-warning]')) === null);
   return person;
+}
+
+/**
+ * A raw request on App with the path as Customer.io's documentation writes it
+ * (/v1/customers/…): the form shows the base URL, says the path repeats its /v1 and offers the
+ * path to write instead; Run before the fix sends nothing, and after it the request goes once to
+ * /v1/customers/…, never /v1/v1/….
+ */
+async function rawRequestWorkflow(page: Page, watch: ConsoleWatch, host: LocalHost, person: string): Promise<void> {
+  watch.current = 'raw request: repeated base path';
+  await selectOperation(page, 'customer-io-app/raw_http_request');
+  const base = `${host.sandbox!.origin}/v1`;
+  const shownBase = await page.textContent('[data-testid=endpoint-base]');
+  check(`the raw request's Endpoint shows the base URL it goes after (${base})`, shownBase === base, String(shownBase));
+  await page.fill('#input_url_endpoint', `/v1/customers/${person}/attributes`);
+  const problem = (await page.textContent('[data-testid=endpoint-problem]').catch(() => null)) ?? '';
+  const fix = (await page.textContent('[data-testid=endpoint-fix]').catch(() => null)) ?? '';
+  check(
+    'typing /v1/customers/… on App says the base URL already ends in /v1 and offers the path without it',
+    problem.includes(`The base URL ${base} already ends in /v1; remove /v1 and write /customers/${person}/attributes`) && fix === `Use /customers/${person}/attributes`,
+    `${problem} | ${fix}`,
+  );
+  const refused = await runAndRead(page);
+  check(
+    'Run with the repeated path is refused before anything is sent',
+    !refused.ok && refused.error?.code === 'user_input_error' && refused.error?.details?.[0]?.rule === 'repeated_base_path' && refused.requestLine === '',
+    describeFailure(refused),
+  );
+
+  await page.click('[data-testid=endpoint-fix]');
+  const endpoint = await page.inputValue('#input_url_endpoint');
+  const final = (await page.textContent('[data-testid=endpoint-final]').catch(() => null)) ?? '';
+  const expected = `${base}/customers/${person}/attributes`;
+  check('the fix writes /customers/… and the form shows the URL it will go to', endpoint === `/customers/${person}/attributes` && final === `Sends to ${expected}` && (await page.$('[data-testid=endpoint-problem]')) === null, `${endpoint} | ${final}`);
+  const sent = await runAndRead(page);
+  const attempts = await page.$$eval(`.debug-panel[data-call-id="${callCount}"] .events li`, (items) => items.map((i) => i.textContent ?? '').filter((t) => t.startsWith('attempt')));
+  check(
+    'Run sends GET …/v1/customers/…/attributes exactly once, and the sandbox answers with the person',
+    sent.ok && sent.requestLine === `GET ${expected}` && attempts.length === 1 && attempts[0] === `attempt 1: GET ${expected}` && sent.output?.response?.status_code === 200 && JSON.stringify(sent.output).includes(person),
+    `${describeFailure(sent)} ${sent.requestLine} | ${attempts.join(' | ')}`,
+  );
+}
+
+/**
+ * A recipient ID over Customer.io's 150 bytes: the page reports that rule, at the ID, and not the
+ * other branches' "required property 'Email'" nor "must match exactly one schema in oneOf".
+ */
+async function oneOfErrors(page: Page, watch: ConsoleWatch): Promise<void> {
+  watch.current = 'oneOf errors: long recipient ID';
+  await selectOperation(page, 'customer-io-app/send_transactional_email');
+  await page.selectOption('#input_identifiers__oneof_select', { label: 'By ID' });
+  await page.fill('#input_identifiers_id', 'x'.repeat(160));
+  await page.click('[data-testid=run]');
+  await page.waitForSelector('[data-testid=input-form] .error-detail, [data-testid=input-form] .errors', { timeout: 5_000 }).catch(() => undefined);
+  const formText = (await page.textContent('[data-testid=input-form]')) ?? '';
+  const atField = await page.$$eval('#input_identifiers_id', (inputs) => inputs.map((input) => input.closest('.form-group')?.querySelector('.error-detail')?.textContent ?? ''));
+  const noNewCall = (await page.$$(`.debug-panel[data-call-id="${callCount + 1}"]`)).length === 0;
+  check(
+    'a 160-character recipient ID shows the 150-byte rule beside the ID, without the other branches\' errors or the oneOf noise',
+    /at most 150 bytes/.test(atField.join(' ')) && !/required property/i.test(formText) && !/exactly one schema/i.test(formText) && !/must match exactly one/i.test(formText) && noNewCall,
+    `at the field: ${atField.join(' ')} | form: ${formText.replace(/\s+/g, ' ').slice(0, 400)}`,
+  );
 }
 
 /** The reporting webhooks registered in the sandbox, read through its App API. */
@@ -391,6 +458,18 @@ async function main(): Promise<number> {
     const beforeWorkflow = watch.problems.length;
     try {
       const person = await workflow(page, watch);
+      await rawRequestWorkflow(page, watch, host, person);
+      await oneOfErrors(page, watch);
+      await formBehaviour({
+        page,
+        host,
+        check,
+        selectOperation: (op) => selectOperation(page, op),
+        runAndRead: (button) => runAndRead(page, button),
+        calls: () => callCount,
+        callMade: () => (callCount += 1),
+        setStep: (name) => (watch.current = name),
+      });
       await triggerWorkflow(page, watch, host, person);
     } catch (error) {
       check(`workflow step "${watch.current}"`, false, (error as Error).message.split('\n').slice(0, 3).join(' '));
@@ -406,7 +485,7 @@ async function main(): Promise<number> {
     await host?.close().catch(() => undefined);
     rmSync(webOutDir, { recursive: true, force: true });
   }
-  process.stdout.write(`# screenshots: ${['operation-list.png', 'filled-form.png', 'trigger.png'].map((file) => join(SCREENSHOTS, file)).join(', ')}\n# took ${seconds(started)}\n`);
+  process.stdout.write(`# screenshots${UPDATE_SCREENSHOTS ? ' (the tracked ones, updated)' : ' (docs/screenshots/ unchanged; --update-screenshots rewrites them)'}: ${['operation-list.png', 'filled-form.png', 'trigger.png'].map((file) => join(SCREENSHOTS, file)).join(', ')}\n# took ${seconds(started)}\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }

@@ -63,4 +63,14 @@ describe('cio-connectors listen', () => {
     await expect(runListenCommand(['customer-io-trigger', '--events', 'email_teleported', '--auth', '{"api_key":"k-test","region":"us","signing_key":"s-test"}'], {}, registry, io))
       .rejects.toThrow(new UsageError('no trigger of customer-io-trigger offers email_teleported'));
   });
+
+  it('answers a mistyped event or trigger with "did you mean"', async () => {
+    const registry = await sharedRegistry();
+    const io = { out: collector(), err: collector(), stopped: Promise.resolve() };
+    const auth = '{"api_key":"k-test","region":"us","signing_key":"s-test"}';
+    await expect(runListenCommand(['customer-io-trigger', '--events', 'email_bouncd', '--auth', auth], {}, registry, io))
+      .rejects.toThrow(new UsageError('no trigger of customer-io-trigger offers email_bouncd; did you mean email_bounced?'));
+    await expect(runListenCommand(['customer-io-trigger', 'watch_emial_events', '--events', 'email_bounced', '--auth', auth], {}, registry, io))
+      .rejects.toThrow(/^customer-io-trigger has no trigger "watch_emial_events"; did you mean watch_email_events\? \(choose watch_email_events, /);
+  });
 });

@@ -58,6 +58,19 @@ describe.each(cases.map((c) => [`${c.connector.name} ${c.operation.name} [${c.re
           seen.body = body;
           return [example.response.status, example.response.body as nock.Body, example.response.headers];
         });
+      // A dropdown that reads each listed item's details sends one more request per item (several
+      // may be in flight at once, so each is told by its path).
+      const later = (example.then ?? []).map((exchange) => {
+        const sent: { method?: string; path?: string } = {};
+        const interceptor = nock(originOf(connector.api, region))
+          .intercept((uri) => uri.split('?')[0] === `${prefix}${exchange.request.path}`, exchange.request.method)
+          .reply(function (uri) {
+            sent.method = this.req.method;
+            sent.path = uri;
+            return [exchange.response.status, exchange.response.body as nock.Body, exchange.response.headers];
+          });
+        return { exchange, sent, interceptor };
+      });
       const otherRegion = nock(originOf(connector.api, other)).intercept(() => true, expected.method).reply(500);
 
       const result = await registry.execute({
@@ -71,6 +84,10 @@ describe.each(cases.map((c) => [`${c.connector.name} ${c.operation.name} [${c.re
       expect(result).toMatchObject({ ok: true });
       expect(scope.isDone()).toBe(true);
       expect(otherRegion.isDone()).toBe(false);
+      for (const { exchange, sent, interceptor } of later) {
+        expect(interceptor.isDone()).toBe(true);
+        expect([sent.method, sent.path]).toEqual([exchange.request.method, `${prefix}${exchange.request.path}`]);
+      }
 
       const [pathOnly] = (seen.path ?? '').split('?');
       expect(seen.method).toBe(expected.method);

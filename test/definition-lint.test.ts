@@ -76,6 +76,47 @@ describe('dropdown helpers are known by their type', () => {
   });
 });
 
+describe('dropdowns that list only what fits', () => {
+  const things = { title: 'Kinds', description: 'Only these kinds.', type: 'array', items: { type: 'string', enum: ['a', 'b'] } };
+  const narrowing = operation('list_things_ddl', {
+    ...dropdown,
+    input_schema: { type: 'object', properties: { kind: things }, additionalProperties: false },
+    response: { mode: 'ddl', items: 'things', text: 'name', value: 'id', keep: { input: 'kind', field: 'kind' } },
+  });
+  const picking = (lookup: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    operation('get_thing', { input_schema: { type: 'object', properties: { thing: { title: 'Thing', description: 'A thing.', type: 'integer', lookup }, ...extra }, additionalProperties: false } });
+
+  it('runs them with an input they take: fixed values valid there, {{{field}}} values fields of the form', () => {
+    const kindField = { kind: { title: 'Kind', description: 'Its kind.', type: 'string' } };
+    expect(lint(picking({ operation: 'list_things_ddl', input: { kind: ['a'] } }), narrowing)).toEqual([]);
+    expect(lint(picking({ operation: 'list_things_ddl', input: { kind: '{{{kind}}}' } }, kindField), narrowing)).toEqual([]);
+    expect(lint(picking({ operation: 'list_things_ddl', input: { kind: ['c'] } }), narrowing)).toEqual([
+      expect.stringMatching(/^demo\/get_thing input #\/properties\/thing: lookup input for list_things_ddl: .*kind/),
+    ]);
+    expect(lint(picking({ operation: 'list_things_ddl', input: { colour: ['a'] } }), narrowing)).toContain('demo/get_thing input #/properties/thing: lookup input colour is not an input of list_things_ddl');
+    expect(lint(picking({ operation: 'list_things_ddl', input: { kind: '{{{sort}}}' } }), narrowing)).toEqual([
+      'demo/get_thing input #/properties/thing: lookup input kind takes {{{sort}}}, which is no field of this form',
+    ]);
+  });
+
+  it('narrow by an input they have, through an operation of their connector that takes what they give it', () => {
+    const details = operation('list_thing_parts', { input_schema: { type: 'object', properties: { thing_id: { title: 'Thing', description: 'The thing.', type: 'integer' } }, required: ['thing_id'], additionalProperties: false } });
+    const via = (from: Record<string, unknown>, input = 'kind') =>
+      ({ ...narrowing, response: { mode: 'ddl', items: 'things', text: 'name', value: 'id', keep: { input, field: 'kind', from } } }) as LoadedOperation;
+    expect(lint(via({ operation: 'list_thing_parts', input: { thing_id: 'id' }, items: 'parts' }), details)).toEqual([]);
+    expect(lint(via({ operation: 'list_thing_parts', input: { thing_id: 'id' }, items: 'parts' }, 'colour'), details)).toEqual(['demo/list_things_ddl: response.keep.input colour is not an input of the dropdown']);
+    expect(lint(via({ operation: 'list_parts', input: { thing_id: 'id' }, items: 'parts' }), details)).toEqual(['demo/list_things_ddl: response.keep.from names list_parts, which is not an action of demo']);
+    expect(lint(via({ operation: 'list_thing_parts', input: { part: 'id' }, items: 'parts' }), details)).toEqual(['demo/list_things_ddl: response.keep.from.input part is not an input of list_thing_parts']);
+  });
+
+  it('are the only operations whose examples go on past their first request', () => {
+    const [example] = dropdown.examples;
+    expect(lint({ ...dropdown, examples: [{ ...example!, then: [{ request: { method: 'GET', path: '/things/1' }, response: ddlAnswer }] }] })).toEqual([
+      "demo/list_things_ddl example 0: only a dropdown that reads each item's details (response.keep.from) sends more than one request",
+    ]);
+  });
+});
+
 describe('Unix-time fields', () => {
   const defs = join(packageRoot(), 'schemas', 'defs.schema.json');
   const when = (description?: string) => ({ $ref: '#/$defs/unix_timestamp', title: 'When', ...(description === undefined ? {} : { description }) });

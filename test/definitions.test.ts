@@ -16,7 +16,7 @@ const validateOperation = compileSchema(metaSchema('operation.meta.schema.json')
 const connectors = loadManifest();
 
 function problemsOf(validate: ReturnType<typeof compileSchema>, data: unknown): string[] {
-  return validate(data) ? [] : describeErrors(validate.errors ?? [], validate.schema as Record<string, unknown>, 'file').map((p) => p.message);
+  return validate(data) ? [] : describeErrors(validate.errors ?? [], validate.schema as Record<string, unknown>, 'file', data).map((p) => p.message);
 }
 
 describe('connector.manifest.json', () => {

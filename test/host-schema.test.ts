@@ -37,6 +37,16 @@ describe('prepareForm: Tray hints to rjsf', () => {
     expect(uiSchema.api_key).toMatchObject({ 'ui:widget': 'password', 'ui:autocomplete': 'new-password' });
   });
 
+  it('gives a raw request\'s Endpoint (format "endpoint") the endpoint widget, in every connector\'s raw request', async () => {
+    const registry = await sharedRegistry();
+    for (const connector of ['customer-io', 'customer-io-app', 'customer-io-beta']) {
+      const raw = registry.describe(connector).operations.find((operation) => operation.name === 'raw_http_request')!;
+      const branches = ui(prepareForm(raw.input_schema).uiSchema.url).oneOf as UiSchema[];
+      expect(ui(branches[0]!.endpoint)['ui:widget']).toBe('endpoint');
+      expect(ui(branches[1]!.full_url)['ui:widget']).toBeUndefined();
+    }
+  });
+
   it('hides advanced keys until asked, and counts them', () => {
     const schema: JsonSchema = {
       type: 'object',
@@ -110,7 +120,35 @@ describe('prepareForm: Tray hints to rjsf', () => {
     expect(ui(branches[0].id)['ui:options']).toMatchObject({ inputType: 'text' });
     expect(ui(branches[1].body)['ui:widget']).toBe('textarea');
     expect(ui(ui(uiSchema.ids).items)['ui:enumNames']).toEqual(['A']);
-    expect(ui(ui(uiSchema.attributes).additionalProperties)['ui:widget']).toBe('anyValue');
+    // A name → value map is one field of rows (name, kind, value), not rjsf's "+" with placeholder rows.
+    expect(ui(uiSchema.attributes)['ui:field']).toBe('keyValueMap');
+    expect(ui(uiSchema.attributes).additionalProperties).toBeUndefined();
+  });
+
+  it('marks an object chosen in a picker, so its title is not a second heading', () => {
+    const { uiSchema } = prepareForm({
+      type: 'object',
+      properties: { customer: { title: 'Person', oneOf: [{ title: 'By ID', type: 'object', properties: { id: { title: 'ID', type: 'string' } } }, { title: 'None', type: 'null' }] } },
+    });
+    const [byId, none] = ui(uiSchema.customer).oneOf as UiSchema[];
+    expect(ui(byId!['ui:options'])).toMatchObject({ titleFromChoice: true });
+    expect(none!['ui:options']).toBeUndefined();
+  });
+
+  it('gives yes/no fields the three-state choice, and values of several kinds a kind chooser', () => {
+    const { uiSchema } = prepareForm({
+      type: 'object',
+      properties: {
+        unsubscribed: { type: 'boolean' },
+        tracked: { type: 'boolean', default: true },
+        mode: { type: 'boolean', enum: [true] },
+        value: { type: ['string', 'number', 'boolean', 'object', 'array'] },
+      },
+    });
+    expect(ui(uiSchema.unsubscribed)['ui:widget']).toBe('booleanChoice');
+    expect(ui(uiSchema.tracked)['ui:widget']).toBe('booleanChoice');
+    expect(ui(uiSchema.mode)['ui:widget']).toBeUndefined();
+    expect(ui(uiSchema.value)['ui:field']).toBe('anyValue');
   });
 
   it('lays out properties that a dependency adds', () => {

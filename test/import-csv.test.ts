@@ -109,7 +109,7 @@ describe('text that is not UTF-8', () => {
     expect(wire()).toEqual([expect.objectContaining({ identifiers: { id: 'u2' }, attributes: { name: 'café', city: 'Porto' } })]);
     expect(server.seen.every((s) => !s.body.includes('\uFFFD'))).toBe(true);
     const [record] = failedRecords(summary.failed_file!);
-    expect(record).toMatchObject({ line: 2, reason: 'invalid_utf8', message: 'column 2 ("name") is not UTF-8: byte 4 (character 4) of the cell starts an invalid sequence; save the file as UTF-8' });
+    expect(record).toMatchObject({ line: 2, reason: 'invalid_utf8', message: 'column 2 ("name") is not UTF-8: byte 4 (character 4) of the cell starts an invalid sequence; if the file was saved as Windows-1252 or Latin-1 (Excel\'s "CSV" on Windows), import it with --encoding windows-1252; else save it as UTF-8' });
   });
 
   it('is refused in an NDJSON line naming the line and the byte', async () => {
@@ -185,5 +185,74 @@ describe('several identifier columns', () => {
       [{ email: 'u2@example.com' }, { plan: 'pro', phone: '+15550002' }],
     ]);
     expect(failedRecords(summary.failed_file!).map((r) => [r.line, r.message])).toEqual([4, 5, 6].map((line) => [line, 'the --identifier column "email" is empty on this row']));
+  });
+});
+
+describe('a CSV that fails for a reason a flag fixes says which flag', () => {
+  const people = (name: string, content: string | Buffer) => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it.each([
+    ['separated by ";" (Excel where the decimal mark is a comma)', 'semicolon.csv', 'id;email;plan\nu1;ada@example.com;"pro;yearly"\n', ['--delimiter', ';'], 'the header looks separated by ";", so import it with --delimiter \';\''],
+    ['separated by tabs', 'tabs.csv', 'id\temail\tplan\nu1\tada@example.com\tpro;yearly\n', ['--delimiter', 'tab'], 'the header looks separated by tabs, so import it with --delimiter tab'],
+    ['with its own column names', 'own-names.csv', 'user_id,email_address,plan\nu1,ada@example.com,pro;yearly\n', ['--column', 'user_id=id', '--column', 'email_address=email'], 'if "user_id" identifies the person, import with --column user_id=id'],
+  ])('a file %s: refused before anything is sent, naming the flag; with it, imported', async (_what, name, content, flags, hint) => {
+    const file = people(name, content);
+    const refused = importFile('bulk_identify_customers', file);
+    await expect(refused).rejects.toBeInstanceOf(UsageError);
+    await expect(refused).rejects.toThrow(hint);
+    expect(server.seen).toEqual([]);
+    const { summary, exitCode } = await importFile('bulk_identify_customers', file, ...flags);
+    expect({ exitCode, accepted: summary.accepted }).toEqual({ exitCode: 0, accepted: 1 });
+    expect(wire()).toEqual([expect.objectContaining({ identifiers: { id: 'u1' }, attributes: { email: 'ada@example.com', plan: 'pro;yearly' } })]);
+  });
+
+  it('a Windows-1252 file: each row names --encoding windows-1252; with it, the accents arrive as written', async () => {
+    const file = people('windows-1252.csv', Buffer.concat([Buffer.from('id,name,note\nu1,Ren'), Buffer.from([0xe9]), Buffer.from(','), Buffer.from([0x80]), Buffer.from('5 off\n')]));
+    const { summary } = await importFile('bulk_identify_customers', file);
+    expect(failedRecords(summary.failed_file!)[0]!.message).toContain('import it with --encoding windows-1252');
+    const fixed = await importFile('bulk_identify_customers', file, '--encoding', 'windows-1252');
+    expect(fixed.exitCode).toBe(0);
+    expect(wire()).toEqual([expect.objectContaining({ identifiers: { id: 'u1' }, attributes: { name: 'René', note: '€5 off' } })]);
+  });
+
+  it('a UTF-16 file (Excel\'s "Unicode text"): refused naming --encoding utf-16le; with it (and tabs), imported', async () => {
+    const file = people('unicode-text.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id\tname\nu1\tZoë\n', 'utf16le')]));
+    await expect(importFile('bulk_identify_customers', file)).rejects.toThrow('import it with --encoding utf-16le, or save it as UTF-8');
+    const fixed = await importFile('bulk_identify_customers', file, '--encoding', 'utf-16le', '--delimiter', 'tab');
+    expect(fixed.exitCode).toBe(0);
+    expect(wire()).toEqual([expect.objectContaining({ identifiers: { id: 'u1' }, attributes: { name: 'Zoë' } })]);
+  });
+
+  it('an events file whose name column is called "event": refused naming --column event=name; with it, imported', async () => {
+    const file = people('events-own-names.csv', 'id,event,total\nu1,purchase,9.5\n');
+    await expect(importFile('bulk_track_events', file)).rejects.toThrow('a CSV of events needs a "name" column (it has "id", "event", "total"); if "event" holds the event\'s name, import with --column event=name');
+    const fixed = await importFile('bulk_track_events', file, '--column', 'event=name');
+    expect(fixed.exitCode).toBe(0);
+    expect(wire()).toEqual([expect.objectContaining({ identifiers: { id: 'u1' }, name: 'purchase' })]);
+  });
+
+  it('two columns differing only in case: refused naming --column to tell them apart', async () => {
+    const file = people('case-twins.csv', 'id,Email,email\nu1,ada@example.com,ada@work.example\n');
+    await expect(importFile('bulk_identify_customers', file)).rejects.toThrow('the CSV header names the column "email" twice (columns 2 and 3); give one of them another name with --column, such as --column email=email_2');
+    const fixed = await importFile('bulk_identify_customers', file, '--column', 'email=work_email');
+    expect(fixed.exitCode).toBe(0);
+    expect(wire()).toEqual([expect.objectContaining({ identifiers: { id: 'u1' }, attributes: { Email: 'ada@example.com', work_email: 'ada@work.example' } })]);
+  });
+
+  it('a file without a header row is told to add one (no flag can guess the names)', async () => {
+    const file = people('no-header.csv', 'u1,ada@example.com,pro\n');
+    await expect(importFile('bulk_identify_customers', file)).rejects.toThrow('the first row looks like data: add a header row naming the columns (id, email…)');
+  });
+
+  it('refuses a flag it cannot use, and --column naming no column of the file', async () => {
+    const file = people('plain.csv', 'id,plan\nu1,pro\n');
+    await expect(importFile('bulk_identify_customers', file, '--delimiter', 'ab')).rejects.toThrow('--delimiter must be one character');
+    await expect(importFile('bulk_identify_customers', file, '--encoding', 'ebcdic')).rejects.toThrow('--encoding must be one of utf-8, windows-1252, utf-16le, utf-16be');
+    await expect(importFile('bulk_identify_customers', file, '--column', 'user_id=id')).rejects.toThrow('--column user_id=id: the CSV header has no column "user_id" (it has "id", "plan")');
+    expect(server.seen).toEqual([]);
   });
 });

@@ -97,14 +97,18 @@ describe('progress', () => {
 
     // The bar's last line shows what was answered, and the possibly processed apart.
     const stop = new AbortController();
+    const abort = new AbortController();
     server.received.length = 0;
     const base = server.batches();
     server.decide = (n) => {
-      if (n - base === 5) stop.abort(); // and batches 5 and up are never answered
+      // Batch 5 has reached the server and is never answered (nor are later ones): stop, then
+      // give up waiting. Tied to that batch, not to a clock, so a slow machine sees the same.
+      if (n - base === 5) {
+        stop.abort();
+        setTimeout(() => abort.abort(), 50);
+      }
       return n - base >= 5 ? 'hold' : 'answer';
     };
-    const abort = new AbortController();
-    setTimeout(() => abort.abort(), 300);
     const stopped = await cli(['bulk_track_events', '--file', file], { progress: { write: (t: string) => (drawn += t) }, stop: stop.signal, abort: abort.signal });
     expect(stopped.exitCode).toBe(130);
     const last = drawn.trim().split('\n').at(-1)!;
@@ -179,6 +183,33 @@ describe('--resume', () => {
     const resumed = await cli(['bulk_identify_customers', '--file', file, '--resume']);
     expect(resumed).toMatchObject({ exitCode: 0, summary: { read: people, accepted: people, identified_by: { id: people } } });
     // Each person went out once: the first run's lines were not sent again.
+    expect(server.received.length).toBe(people);
+  });
+
+  it('reads a CSV on as the interrupted run did (--delimiter, --encoding, --column), and refuses another reading', async () => {
+    const file = join(dir, 'people-semicolon.csv');
+    const people = 3000;
+    const rows = Array.from({ length: people }, (_, i) => `p${i + 1};Ren\u00e9 ${'x'.padEnd(900, '.')}`);
+    writeFileSync(file, Buffer.from(`user_id;name\n${rows.join('\n')}\n`, 'latin1'));
+    server.delayMs = 20;
+    server.received.length = 0;
+    const stop = new AbortController();
+    const base = server.batches();
+    server.decide = (n) => {
+      if (n - base === 1) stop.abort();
+      return 'answer';
+    };
+    messages = '';
+    const flags = ['--delimiter', ';', '--encoding', 'windows-1252', '--column', 'user_id=id'];
+    const first = await cli(['bulk_identify_customers', '--file', file, ...flags, '--concurrency', '1'], { stop: stop.signal });
+    expect(first.exitCode).toBe(130);
+    // The resume command printed repeats the reading.
+    expect(messages).toContain(`--delimiter ';' --encoding windows-1252 --column user_id=id`);
+    await expect(cli(['bulk_identify_customers', '--file', file, '--resume', '--delimiter', 'tab'])).rejects.toThrow("--resume: the interrupted run read the CSV with --delimiter ';' --encoding windows-1252 --column user_id=id; resume it the same way");
+    // Without the flags, the checkpoint's reading is used.
+    server.decide = () => 'answer';
+    const resumed = await cli(['bulk_identify_customers', '--file', file, '--resume']);
+    expect(resumed).toMatchObject({ exitCode: 0, summary: { read: people, accepted: people, identified_by: { id: people } } });
     expect(server.received.length).toBe(people);
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sharedRegistry, TRACK_AUTH } from './helpers.js';
+import { APP_AUTH, sharedRegistry, TRACK_AUTH } from './helpers.js';
 
 let server: Server;
 let origin: string;
@@ -103,5 +103,70 @@ describe('raw request endpoints', () => {
     const result = await raw(endpoint);
     expect(result).toMatchObject({ ok: false, error: { code: 'user_input_error', details: [{ field: 'input.url.endpoint', rule }] } });
     expect(seen).toEqual([]);
+  });
+});
+
+describe('raw request endpoints that repeat the base path', () => {
+  const raw = async (connector: string, endpoint: string) => {
+    const registry = await sharedRegistry();
+    seen.length = 0;
+    return registry.execute({
+      connector, operation: 'raw_http_request', auth: connector === 'customer-io' ? { ...TRACK_AUTH, region: 'us' } : { ...APP_AUTH, region: 'us' },
+      input: { method: 'GET', url: { endpoint }, body: { none: null } }, options: { origin },
+    } as never);
+  };
+
+  it.each([
+    ['customer-io-app', '/v1/customers/ID/attributes', '/v1', '/v1', '/customers/ID/attributes'],
+    ['customer-io-app', 'v1/customers/ID/attributes?limit=1', '/v1', '/v1', '/customers/ID/attributes?limit=1'],
+    ['customer-io-app', '/v1', '/v1', '/v1', '/'],
+    ['customer-io-app', '/V1/segments', '/v1', '/V1', '/segments'],
+    ['customer-io-app', '/%76%31/segments', '/v1', '/%76%31', '/segments'],
+    ['customer-io-app', '/v1/v1/segments', '/v1', '/v1/v1', '/segments'],
+    ['customer-io-app', '//v1/segments', '/v1', '//v1', '/segments'],
+    ['customer-io', '/api/v1/customers/42', '/api', '/api', '/v1/customers/42'],
+    ['customer-io-beta', '/v1/api/customers/42/attributes', '/v1/api', '/v1/api', '/customers/42/attributes'],
+    // App's path on Beta (the reference maps App /v1/customers/… to Beta /v1/api/customers/…).
+    ['customer-io-beta', '/v1/customers/42/attributes', '/v1/api', '/v1', '/customers/42/attributes'],
+    ['customer-io-beta', '/api/customers/42', '/v1/api', '/api', '/customers/42'],
+  ])('%s refuses %j before sending (base path %s, %s repeated, %s to write)', async (connector, endpoint, basePath, repeated, fix) => {
+    const result = await raw(connector, endpoint);
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'user_input_error',
+        message: `"input.url.endpoint": the base URL ${origin}${basePath} already ends in ${basePath}; remove ${repeated} and write ${fix}`,
+        details: [{ field: 'input.url.endpoint', rule: 'repeated_base_path' }],
+      },
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    // Other segments that only look alike.
+    ['customer-io-app', '/v10/segments', '/v1/v10/segments'],
+    ['customer-io-app', '/v1x/segments', '/v1/v1x/segments'],
+    ['customer-io', '/api2/x', '/api/api2/x'],
+    // Real endpoints that start with a segment of another API's base path.
+    ['customer-io', '/v1/customers/42', '/api/v1/customers/42'],
+    ['customer-io-app', '/api/campaigns/1/triggers', '/v1/api/campaigns/1/triggers'],
+    ['customer-io-beta', '/customers/42/attributes', '/v1/api/customers/42/attributes'],
+    // A repeat further in is a path of its own.
+    ['customer-io-app', '/customers/v1', '/v1/customers/v1'],
+  ])('%s sends %j once, to %s', async (connector, endpoint, path) => {
+    const result = await raw(connector, endpoint);
+    expect(result).toMatchObject({ ok: true, meta: { request: { url: `${origin}${path}` } } });
+    expect(seen).toEqual([`GET ${path}`]);
+  });
+
+  it('leaves a Full URL alone: it names the whole path, base path included', async () => {
+    const registry = await sharedRegistry();
+    seen.length = 0;
+    const result = await registry.execute({
+      connector: 'customer-io-app', operation: 'raw_http_request', auth: { ...APP_AUTH, region: 'us' },
+      input: { method: 'GET', url: { full_url: `${origin}/v1/segments` }, body: { none: null } }, options: { origin },
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(seen).toEqual(['GET /v1/segments']);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConnectors, type Envelope, type ExecuteOptions, type Registry } from '../runtime/index.js';
 import { loadManifest } from '../runtime/loader.js';
 import { compileSchema, describeErrors } from '../runtime/input/validation.js';
-import { servedOperations, startSandbox, type ConnectorName, type Sandbox } from '../sandbox/index.js';
+import { readSandboxStateFile, servedOperations, startSandbox, type ConnectorName, type Sandbox } from '../sandbox/index.js';
 import { baseFixtures, examplePreparations } from './sandbox-examples.js';
 
 type Input = Record<string, unknown>;
@@ -56,9 +56,12 @@ describe('every operation the sandbox serves', () => {
   const served = servedOperations();
   const cases = (Object.keys(served) as ConnectorName[]).flatMap((connector) => served[connector].map((operation) => [connector, operation] as const));
 
+  // Every change is journaled (compacted now and then): the last case replays the file.
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'cio-sandbox-sweep-')), 'state.json');
+
   beforeAll(async () => {
     // The App limit stays on, sized for a suite that calls about two hundred operations a second.
-    sandbox = await startSandbox({ rateLimit: { requests: 10_000, windowMs: 1000 }, broadcastTriggerIntervalMs: 0 });
+    sandbox = await startSandbox({ rateLimit: { requests: 10_000, windowMs: 1000 }, broadcastTriggerIntervalMs: 0, stateFile, compactAfterBytes: 64 * 1024 });
     api = client(sandbox);
     manualSegment = (await api.ok(APP, 'create_manual_segment', { name: 'Sweep members' }) as { segment: { id: number } }).segment.id;
   });
@@ -128,11 +131,20 @@ describe('every operation the sandbox serves', () => {
     const output = await api.ok(connector, name, input);
 
     const validate = compileSchema(operation.output_schema);
-    const problems = validate(output) ? [] : describeErrors(validate.errors ?? [], operation.output_schema, 'output').map((p) => p.message);
+    const problems = validate(output) ? [] : describeErrors(validate.errors ?? [], operation.output_schema, 'output', output).map((p) => p.message);
     expect(problems).toEqual([]);
     // The same shape as Customer.io's answer in the example: the same top-level keys.
     if (Array.isArray(example.output)) expect(Array.isArray(output)).toBe(true);
     else if (example.output && typeof example.output === 'object') expect(Object.keys(output).sort()).toEqual(expect.arrayContaining(Object.keys(example.output as object).sort()));
+  });
+
+  it('journals every change so that its state file replays to the very same workspace', async () => {
+    const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+    expect(sandbox.storage!.stats().seq).toBeGreaterThan(cases.length / 2);
+    expect(plain(readSandboxStateFile(stateFile))).toEqual(plain(sandbox.state));
+    await sandbox.storage!.compact();
+    expect(plain(readSandboxStateFile(stateFile))).toEqual(plain(sandbox.state));
+    expect(sandbox.storage!.stats().compactions).toBeGreaterThan(0);
   });
 });
 

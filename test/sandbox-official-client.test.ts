@@ -3,8 +3,12 @@
 // the sandbox, is accepted (no error, no "does not serve") and answered in the shape of the
 // operation whose endpoint it calls (that operation's output schema, checked with the
 // runtime's validator). The methods are listed here by name, so a client release that adds one
-// fails this suite until it is listed (and served).
+// fails this suite until it is listed (and served). The sandbox journals to a state file, which
+// at the end must replay to the same workspace.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   APIClient, DeliveryExportMetric, FilterOperator, IdentifierType, SendEmailRequest, SendInAppRequest, SendInboxMessageRequest,
   SendPushRequest, SendSMSRequest, SendWhatsAppRequest, TrackClient,
@@ -12,7 +16,7 @@ import {
 import { loadConnectors, type Registry } from '../runtime/index.js';
 import { loadManifest } from '../runtime/loader.js';
 import { compileSchema, describeErrors } from '../runtime/input/validation.js';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { readSandboxStateFile, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { APP, TRACK, baseFixtures, type Input, type Output } from './sandbox-examples.js';
 
 type Answer = Record<string, unknown>;
@@ -26,6 +30,8 @@ const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);
 
 let sandbox: Sandbox;
+const stateDir = mkdtempSync(join(tmpdir(), 'cio-sandbox-client-'));
+const stateFile = join(stateDir, 'state.json');
 let registry: Registry;
 let track: TrackClient;
 let api: APIClient;
@@ -332,12 +338,12 @@ function checkShape(connector: string, operation: string | undefined, answer: An
   const mode = (definition as { response?: { mode?: string } }).response?.mode;
   if (mode !== undefined && mode !== 'body') return [];
   const validate = compileSchema(definition.output_schema);
-  return validate(answer) ? [] : describeErrors(validate.errors ?? [], definition.output_schema, 'output').map((p) => p.message);
+  return validate(answer) ? [] : describeErrors(validate.errors ?? [], definition.output_schema, 'output', answer).map((p) => p.message);
 }
 
 beforeAll(async () => {
   registry = await loadConnectors({ rateLimiter: false });
-  sandbox = await startSandbox({ rateLimit: { requests: 100_000, windowMs: 1000 }, broadcastTriggerIntervalMs: 0, deliverAfterMs: 0 });
+  sandbox = await startSandbox({ rateLimit: { requests: 100_000, windowMs: 1000 }, broadcastTriggerIntervalMs: 0, deliverAfterMs: 0, stateFile });
   // The client's own option for another host: Track under /api/v1 (it derives /api/v2 and the
   // root for /unsubscribe from it), App under /v1. No retries: a refusal should show at once.
   track = new TrackClient(sandbox.credentials.site_id, sandbox.credentials.track_api_key, { url: `${sandbox.origin}/api/v1`, retry: { maxRetries: 0 } });
@@ -347,7 +353,10 @@ beforeAll(async () => {
   made.trackDelivery = (await ok(APP, 'send_transactional_email', { identifiers: { id: 'client-unsub' }, to: 'client-unsub@example.com', content: { transactional_message_id: 3 } })).delivery_id;
   made.pushDelivery = (await ok(APP, 'send_transactional_push', { identifiers: { id: '42' }, transactional_message_id: 5 })).delivery_id;
 });
-afterAll(() => sandbox.close());
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
 
 describe('customerio-node against the sandbox', () => {
   it('lists every public method of TrackClient and APIClient (a new one must be added here)', () => {
@@ -373,5 +382,11 @@ describe('customerio-node against the sandbox', () => {
     expect(imported).toMatchObject({ state: 'imported' });
     expect(imported.rows_imported).toBe(imported.rows_to_import);
     expect(((await api.getAttributes('client-1')).customer as { attributes: Record<string, string> }).attributes).toMatchObject({ plan: 'pro' });
+  });
+
+  it('journaled every change the client made: the state file replays to the same workspace', () => {
+    const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+    expect(sandbox.storage!.stats().seq).toBeGreaterThan(50);
+    expect(plain(readSandboxStateFile(stateFile))).toEqual(plain(sandbox.state));
   });
 });

@@ -7,12 +7,12 @@
 // servers; nothing reaches the network.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import customerio from 'customerio-node';
-import { startSandbox, type ReportingEvent, type Sandbox, type SandboxOptions } from '../sandbox/index.js';
+import { readSandboxStateFile, startSandbox, type ReportingEvent, type Sandbox, type SandboxOptions } from '../sandbox/index.js';
 import {
   client, documentProblems, endpoint, gate, generatedProblems, haveDocument, haveGenerated, ULID, type Endpoint,
 } from './sandbox-webhooks-helpers.js';
@@ -516,7 +516,8 @@ describe('delivery rules', () => {
     await api.track('PUT', '/v1/customers/ada', { email: 'ada@example.com' });
     const delivery = await api.sendEmail('ada');
     await sandbox.webhooks.idle();
-    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { deliveries: { id: string; metrics: Record<string, number> }[] };
+    // What a restart would load, the sandbox still running: the state file and its journal.
+    const saved = readSandboxStateFile(stateFile);
     expect(Object.keys(saved.deliveries.find((d) => d.id === delivery)!.metrics).sort()).toEqual(['delivered', 'sent']);
   });
 });

@@ -35,7 +35,7 @@ const kindValidator = (name: string) => validatorOf(`kind ${name}`, () => catalo
 const outputValidator = (operation: string) => validatorOf(`op ${operation}`, () => trigger.operationsByName.get(operation)!.output_schema);
 
 function problems(validate: ReturnType<typeof compileSchema>, data: unknown): string[] {
-  return validate(data) ? [] : describeErrors(validate.errors ?? [], validate.schema, 'payload').map((p) => p.message);
+  return validate(data) ? [] : describeErrors(validate.errors ?? [], validate.schema, 'payload', data).map((p) => p.message);
 }
 
 /** The trigger that hands over events of an object type, besides watch_all_events. */

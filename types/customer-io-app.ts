@@ -6800,7 +6800,14 @@ export interface GetSegmentUsageOutput {
   [k: string]: unknown;
 }
 
-export interface ListSegmentsDdlInput {}
+export interface ListSegmentsDdlInput {
+  /**
+   * List only segments of these types: manual or dynamic. Every segment when left empty.
+   *
+   * @minItems 1
+   */
+  type?: ['manual' | 'dynamic', ...('manual' | 'dynamic')[]];
+}
 
 export interface ListSegmentsDdlOutput {
   /**
@@ -7474,7 +7481,7 @@ export interface GetCampaignActionInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
 }
@@ -7607,7 +7614,7 @@ export interface UpdateCampaignActionInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -7788,7 +7795,7 @@ export interface GetCampaignActionTranslationInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -7925,7 +7932,7 @@ export interface UpdateCampaignActionTranslationInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -8110,7 +8117,7 @@ export interface GetCampaignActionMetricsInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -8169,7 +8176,7 @@ export interface GetCampaignActionLinkMetricsInput {
    */
   campaign_id: number;
   /**
-   * The ID of the message or action inside the campaign or broadcast workflow.
+   * The action (message, delay, webhook…) inside the campaign chosen above: pick it from that campaign's actions, or type its ID.
    */
   action_id: number;
   /**
@@ -8394,6 +8401,41 @@ export interface ListCampaignMessagesOutput {
 export interface ListCampaignsDdlInput {}
 
 export interface ListCampaignsDdlOutput {
+  /**
+   * The dropdown's entries.
+   *
+   * Items: One entry: the text shown and the value used.
+   */
+  result: {
+    /**
+     * What the dropdown shows.
+     */
+    text: string;
+    /**
+     * The ID the field receives.
+     */
+    value: {
+      [k: string]: unknown;
+    };
+  }[];
+}
+
+export interface ListCampaignActionsDdlInput {
+  /**
+   * The campaign's ID, shown in its URL in Customer.io.
+   */
+  campaign_id: number;
+  /**
+   * How many actions per request (Customer.io documents pages of up to 10 and may return 10 whatever you set).
+   */
+  limit?: number;
+  /**
+   * The cursor of the page to read: the next value of the previous page. Leave empty for the first page.
+   */
+  start?: string;
+}
+
+export interface ListCampaignActionsDdlOutput {
   /**
    * The dropdown's entries.
    *
@@ -11489,6 +11531,12 @@ export interface ListNewslettersDdlInput {
    */
   sort?: 'asc' | 'desc';
   /**
+   * List only newsletters that send on one of these channels: email, twilio (SMS), push, in_app, inbox or webhook. Every newsletter when left empty.
+   *
+   * @minItems 1
+   */
+  type?: [string, ...string[]];
+  /**
    * How many newsletters per request, up to 100; when empty Customer.io uses its own page size.
    */
   limit?: number;
@@ -12753,7 +12801,14 @@ export interface ListTransactionalMessageDeliveriesOutput {
   [k: string]: unknown;
 }
 
-export interface ListTransactionalMessagesDdlInput {}
+export interface ListTransactionalMessagesDdlInput {
+  /**
+   * List only the messages that have content for one of these channels: the type of a content variant, such as email, push, sms (Customer.io may call it twilio), whatsapp, in_app or inbox. Every message when left empty.
+   *
+   * @minItems 1
+   */
+  type?: [string, ...string[]];
+}
 
 export interface ListTransactionalMessagesDdlOutput {
   /**
@@ -12939,6 +12994,12 @@ export interface ListSenderIdentitiesDdlInput {
    * Set to true to include senders that are hidden in Customer.io.
    */
   hidden?: boolean;
+  /**
+   * List only sender identities of these kinds: email or phone. Every sender identity when left empty.
+   *
+   * @minItems 1
+   */
+  template_type?: ['email' | 'phone', ...('email' | 'phone')[]];
   /**
    * How many sender identities per request (at most 1,000; Customer.io documents no default for this list).
    */
@@ -19027,6 +19088,7 @@ export interface CustomerIoAppOperations {
   get_campaign_action_link_metrics: { input: GetCampaignActionLinkMetricsInput; output: GetCampaignActionLinkMetricsOutput };
   list_campaign_messages: { input: ListCampaignMessagesInput; output: ListCampaignMessagesOutput };
   list_campaigns_ddl: { input: ListCampaignsDdlInput; output: ListCampaignsDdlOutput };
+  list_campaign_actions_ddl: { input: ListCampaignActionsDdlInput; output: ListCampaignActionsDdlOutput };
   list_messages: { input: ListMessagesInput; output: ListMessagesOutput };
   get_message: { input: GetMessageInput; output: GetMessageOutput };
   get_archived_message: { input: GetArchivedMessageInput; output: GetArchivedMessageOutput };

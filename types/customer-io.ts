@@ -5183,7 +5183,7 @@ export interface RawHttpRequestInput {
   url:
     | {
         /**
-         * The path after the base URL, such as /v1/customers/42 on Track or /segments on App. A leading / is added when missing; empty means the base URL itself.
+         * The path after the base URL, such as /v1/customers/42 on Track (base URL …/api) or /segments on App (base URL …/v1). A path that repeats the base URL's own path (/v1/segments on App, /api/v1/… on Track, /v1/api/… on Beta) is refused with the path to write instead. A leading / is added when missing; empty means the base URL itself.
          */
         endpoint: string;
       }

@@ -11,6 +11,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { CsvReading } from './csv-reading.js';
 import type { IdentifierColumn, ImportOperation } from './operations.js';
 
 export const CHECKPOINT_VERSION = 1;
@@ -53,6 +54,8 @@ export interface Checkpoint {
   operation: ImportOperation;
   /** --identifier, when one was given. */
   identifier: IdentifierColumn | null;
+  /** --delimiter, --encoding and --column of a CSV (absent in checkpoints of older versions: the defaults). */
+  csv_reading?: CsvReading;
   failed_file: string;
   /** Every item on lines 1 to this one is settled: acknowledged by Customer.io, or in the failed file. */
   watermark_line: number;

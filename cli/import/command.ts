@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { openBulkSession } from '../../runtime/bulk-session.js';
 import { OperationError } from '../../runtime/envelope.js';
 import { loadConnectors, type Registry } from '../../runtime/index.js';
-import { authArgument, authFormOf, timeoutArgument, UsageError, type CliResult } from '../args.js';
+import { authArgument, timeoutArgument, UsageError, type CliResult } from '../args.js';
+import { authFormOf, closestNames } from '../names.js';
+import { csvReading, readingFlags } from './csv-reading.js';
 import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
 import { IDENTIFIER_COLUMNS, isIdentifierColumn, isImportOperation, OPERATIONS, type IdentifierColumn } from './operations.js';
 import { parseShard } from './shard.js';
@@ -16,6 +18,8 @@ import { DEFAULT_DRAIN_TIMEOUT_MS, fileKind, importFile, type ImportSummary } fr
 export const IMPORT_USAGE = `  cio-connectors import <connector> <bulk-operation> --file <people.ndjson|people.csv> --auth <json|@file|env>
                  [--region us|eu] [--origin <url>] [--concurrency <1-16>] [--failed <path>]
                  [--identifier id|cio_id|email|phone] [--timeout <ms>] [--quiet] [--resume]
+                 CSV: [--delimiter ';'|tab|'|'] [--encoding utf-8|windows-1252|utf-16le|utf-16be]
+                 [--column <header>=<name>]… (read the header's column as id, email, name…)
                  [--shard <k>/<n>] [--rate-limit-redis <redis://…>]
                  (--shard: this process imports the k-th of n parts of an NDJSON file; n processes
                  sharing the rate limit through Redis import it all, each line once)
@@ -79,6 +83,9 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
       origin: { type: 'string' },
       concurrency: { type: 'string' },
       identifier: { type: 'string' },
+      delimiter: { type: 'string' },
+      encoding: { type: 'string' },
+      column: { type: 'string', multiple: true },
       timeout: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
@@ -91,7 +98,9 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
   const [connector, operation, extra] = positionals;
   if (!connector || !operation || extra !== undefined) throw new UsageError('import needs a connector and a bulk operation, such as: import customer-io bulk_identify_customers --file people.csv');
   if (connector !== 'customer-io' || !isImportOperation(operation)) {
-    throw new UsageError(`import sends to customer-io ${Object.keys(OPERATIONS).join(' or ')}, not ${connector} ${operation}`);
+    const meant = `${closestNames(connector, ['customer-io'], 1)[0] ?? connector} ${closestNames(operation, Object.keys(OPERATIONS), 1)[0] ?? operation}`;
+    const hint = meant !== `${connector} ${operation}` && /^customer-io bulk_/.test(meant) ? `; did you mean ${meant}?` : '';
+    throw new UsageError(`import sends to customer-io ${Object.keys(OPERATIONS).join(' or ')}, not ${connector} ${operation}${hint}`);
   }
   if (!values.file) throw new UsageError('import needs --file <people.ndjson|people.csv>');
   if (!fileKind(values.file)) throw new UsageError(`--file must end in .ndjson, .jsonl or .csv: ${values.file}`);
@@ -106,6 +115,9 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
   if (identifier !== undefined && !isIdentifierColumn(identifier)) {
     throw new UsageError(`--identifier must be one of ${IDENTIFIER_COLUMNS.join(', ')}`);
   }
+  const reading = csvReading(values);
+  const readingGiven = values.delimiter !== undefined || values.encoding !== undefined || values.column !== undefined;
+  if (readingGiven && fileKind(values.file) !== 'csv') throw new UsageError('--delimiter, --encoding and --column are for a .csv file');
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && !shard) throw new UsageError('--shard must be k/n: this process\'s part k of n parts (1 ≤ k ≤ n ≤ 1024), such as --shard 2/4');
   if (shard && fileKind(values.file) !== 'ndjson') throw new UsageError('--shard needs an NDJSON file: a CSV record can span lines, so where a record starts is known only by reading the file from its start');
@@ -134,6 +146,7 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
       execute: { ...(values.origin ? { origin: values.origin } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
       concurrency,
       ...(identifier ? { identifier: identifier as IdentifierColumn } : {}),
+      ...(readingGiven ? { reading } : {}),
       resume: values.resume,
       ...(shard ? { shard } : {}),
       ...(stop ? { stop } : {}),
@@ -161,6 +174,7 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
       ['--shard', values.shard],
     ];
     for (const [flag, value] of given) if (value !== undefined) words.push(flag, value);
+    if (readingGiven) words.push(...readingFlags(reading));
     if (values.quiet) words.push('--quiet');
     // A Redis URL with a password is not printed either.
     const redisWords = redisUrl === undefined ? [] : ['--rate-limit-redis', new URL(redisUrl).password ? "'<the same --rate-limit-redis URL>'" : shellWord(redisUrl)];

@@ -4,18 +4,19 @@
 // record and silently loses the rows after it (csv-parse 7.0.3).
 //
 // The guard follows the CSV quoting (RFC 4180, with csv-parse's relax_quotes reading of a quote
-// inside an unquoted field) only to know where a record ends. Once a record passes `maxBytes`,
+// inside an unquoted field, and the field delimiter --delimiter names) only to know where a
+// record ends. Once a record passes `maxBytes`,
 // the rest of it is dropped and, at its end, a marker that cannot occur in a file (a NUL, a
 // token drawn for this run, the bytes and line breaks dropped, a NUL) takes its place; the
 // import turns a row holding the marker into one failed item naming its line.
 //
 // It also takes off a UTF-8 byte order mark (csv-parse's `bom` option would switch its decoding
-// to UTF-8, and the rows must arrive as bytes to be checked) and refuses a UTF-16 file.
+// to UTF-8, and the rows must arrive as bytes to be checked) and refuses a UTF-16 file, naming the
+// --encoding that reads it (which puts a decoder before this guard: csv-reading.ts).
 import { randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
 const QUOTE = 0x22;
-const COMMA = 0x2c;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -51,8 +52,12 @@ export class CsvRecordGuard extends Transform {
   /** Bytes of the file taken in so far (for progress). */
   bytesIn = 0;
 
-  constructor(private readonly maxBytes: number) {
+  /** The byte between fields (`,` unless --delimiter names another one-byte character). */
+  private readonly separator: number;
+
+  constructor(private readonly maxBytes: number, delimiter = ',') {
     super();
+    this.separator = delimiter.charCodeAt(0);
   }
 
   /** Whether a cell or a record's raw text holds a cut's marker. */
@@ -77,7 +82,8 @@ export class CsvRecordGuard extends Transform {
     if (!this.started) {
       this.started = true;
       if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-        return done(new Error('the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8'));
+        const encoding = chunk[0] === 0xff ? 'utf-16le' : 'utf-16be';
+        return done(new Error(`the file is UTF-16 (it starts with a UTF-16 byte order mark): import it with --encoding ${encoding}, or save it as UTF-8`));
       }
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
     }
@@ -96,6 +102,7 @@ export class CsvRecordGuard extends Transform {
    */
   private passes(chunk: Buffer, from: number): boolean {
     const max = this.maxBytes;
+    const separator = this.separator;
     let state = this.state;
     let recordBytes = this.recordBytes;
     let passedQuoted = this.passedQuoted;
@@ -113,7 +120,7 @@ export class CsvRecordGuard extends Transform {
           if (b === QUOTE) {
             passedQuoted = true;
             state = State.Quoted;
-          } else if (b !== COMMA) {
+          } else if (b !== separator) {
             state = State.Unquoted;
           }
           continue;
@@ -126,7 +133,7 @@ export class CsvRecordGuard extends Transform {
           }
           if (recordBytes >= max) return false;
           recordBytes++;
-          if (b === COMMA) state = State.FieldStart;
+          if (b === separator) state = State.FieldStart;
           continue;
         case State.Quoted:
           if (b === QUOTE) {
@@ -176,7 +183,7 @@ export class CsvRecordGuard extends Transform {
           this.endRecord(b);
         } else {
           this.put(b, 0);
-          if (b !== COMMA) this.state = State.Unquoted;
+          if (b !== this.separator) this.state = State.Unquoted;
         }
         return;
       case State.Unquoted:
@@ -185,7 +192,7 @@ export class CsvRecordGuard extends Transform {
           this.state = State.FieldStart;
         } else {
           this.put(b, 0);
-          if (b === COMMA) this.state = State.FieldStart;
+          if (b === this.separator) this.state = State.FieldStart;
         }
         return;
       case State.Quoted:

@@ -9,6 +9,7 @@ import { parse as parseCsvText } from 'csv-parse/sync';
 import { setOwn } from '../../runtime/own-property.js';
 import { UsageError } from '../args.js';
 import { CsvRecordGuard } from './csv-record-guard.js';
+import { DecodeToUtf8, DEFAULT_READING, missingEventNameHint, missingIdentifierHint, NOT_UTF8_HINT, type CsvReading } from './csv-reading.js';
 import {
   IDENTIFIER_COLUMNS, IDENTIFIER_PRECEDENCE, isIdentifierColumn, OPERATIONS,
   rowsOf as rowsOfChunks, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source,
@@ -45,19 +46,33 @@ function utf8Cell(raw: string): { text: string } | { byte: number; char: number 
   return invalid ?? { text: bytes.toString('utf8') };
 }
 
-/** What each header column becomes in the item. */
-function csvColumns(header: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined): Column[] {
-  const names = header.map((raw, i) => {
+/** What each header column becomes in the item (its name as --column renames it). */
+function csvColumns(header: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined, reading: CsvReading): Column[] {
+  const written = header.map((raw, i) => {
     const cell = utf8Cell(raw);
-    if (!('text' in cell)) throw new UsageError(`the CSV header is not UTF-8: column ${i + 1}, byte ${cell.byte}; save the file as UTF-8`);
+    if (!('text' in cell)) throw new UsageError(`the CSV header is not UTF-8: column ${i + 1}, byte ${cell.byte}; ${NOT_UTF8_HINT}`);
     return cell.text.trim();
   });
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (!name) throw new UsageError('the CSV header has an empty column name');
-    if (seen.has(name.toLowerCase())) throw new UsageError(`the CSV header names the column "${name}" twice`);
-    seen.add(name.toLowerCase());
+  if (written.some((name) => name.includes('\u0000'))) {
+    throw new UsageError('the CSV header holds NUL characters, as UTF-16 text read as UTF-8 does: import it with --encoding utf-16le (or utf-16be), or save it as UTF-8');
   }
+  // --column names the file's header exactly as written (case and all), then case aside.
+  const renames = reading.columns.map(([from, to]) => {
+    const at = written.indexOf(from) !== -1 ? written.indexOf(from) : written.findIndex((name) => name.toLowerCase() === from.toLowerCase());
+    if (at === -1) throw new UsageError(`--column ${from}=${to}: the CSV header has no column ${JSON.stringify(from)} (it has ${written.map((name) => JSON.stringify(name)).join(', ')})`);
+    return [at, to] as const;
+  });
+  const names = written.map((name, i) => renames.find(([at]) => at === i)?.[1] ?? name);
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (!name) throw new UsageError(`the CSV header has an empty column name (column ${i + 1}); name it in the file, or with --column`);
+    const earlier = seen.get(name.toLowerCase());
+    if (earlier !== undefined) {
+      const hint = written[earlier] !== written[i] ? `; give one of them another name with --column, such as --column ${written[i]}=${written[i]}_2` : '; rename one of them in the file';
+      throw new UsageError(`the CSV header names the column "${name}" twice (columns ${earlier + 1} and ${i + 1})${hint}`);
+    }
+    seen.set(name.toLowerCase(), i);
+  });
   const columns = names.map((name): Column => {
     const lower = name.toLowerCase();
     if (isIdentifierColumn(lower)) return { kind: 'identifier', key: lower, name };
@@ -66,13 +81,13 @@ function csvColumns(header: string[], operation: ImportOperation, identifier: Id
   });
   const identifiers = columns.filter((c) => c.kind === 'identifier');
   if (identifier && !identifiers.some((c) => c.key === identifier)) {
-    throw new UsageError(`--identifier ${identifier}: the CSV header has no "${identifier}" column (it has ${names.join(', ')})`);
+    throw new UsageError(`--identifier ${identifier}: the CSV header has no "${identifier}" column (it has ${names.map((name) => JSON.stringify(name)).join(', ')}); name one with --column <header>=${identifier}`);
   }
   if (identifiers.length === 0) {
-    throw new UsageError(`the CSV header needs a column that identifies the person: ${IDENTIFIER_COLUMNS.join(', ')}`);
+    throw new UsageError(`the CSV header needs a column that identifies the person: ${IDENTIFIER_COLUMNS.join(', ')} (it has ${names.map((name) => JSON.stringify(name)).join(', ')})${missingIdentifierHint(written, reading)}`);
   }
   if (operation === 'bulk_track_events' && !columns.some((c) => c.kind === 'field' && c.key === 'name')) {
-    throw new UsageError('a CSV of events needs a "name" column');
+    throw new UsageError(`a CSV of events needs a "name" column (it has ${names.map((name) => JSON.stringify(name)).join(', ')})${missingEventNameHint(written)}`);
   }
   return columns;
 }
@@ -130,7 +145,7 @@ function csvItem(columns: Column[], cells: string[], operation: ImportOperation,
     } else {
       const cell = utf8Cell(value);
       if (!('text' in cell)) {
-        notUtf8 ??= `column ${i + 1} ("${column.name}") is not UTF-8: byte ${cell.byte} (character ${cell.char}) of the cell starts an invalid sequence; save the file as UTF-8`;
+        notUtf8 ??= `column ${i + 1} ("${column.name}") is not UTF-8: byte ${cell.byte} (character ${cell.char}) of the cell starts an invalid sequence; ${NOT_UTF8_HINT}`;
         value = Buffer.from(value, 'latin1').toString('utf8'); // shown in the failed file, U+FFFD and all
       } else {
         value = cell.text;
@@ -186,24 +201,29 @@ export interface CsvOptions {
   /** Rows starting on a line up to this one were settled by an earlier run: counted, not yielded. */
   skipThrough?: number;
   maxRecordBytes?: number;
+  /** --delimiter, --encoding and --column (default: comma-separated UTF-8, the header's own names). */
+  reading?: CsvReading;
 }
 
 /** Opens the CSV and reads its header (usage errors surface before anything is sent); rows follow lazily. */
 export async function csvSource(file: string, options: CsvOptions): Promise<Source> {
-  const { operation, identifier, skipThrough = 0 } = options;
+  const { operation, identifier, skipThrough = 0, reading = DEFAULT_READING } = options;
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-  const guard = new CsvRecordGuard(maxRecordBytes);
+  const guard = new CsvRecordGuard(maxRecordBytes, reading.delimiter);
   const input = createReadStream(file, { highWaterMark: READ_BYTES });
+  const decode = reading.encoding === 'utf-8' ? undefined : new DecodeToUtf8(reading.encoding);
   // Records csv-parse could not read, in order, each after the records emitted before it.
   const skipped: { after: number; raw: string | undefined; message: string }[] = [];
-  const reading: CsvParseOptions = {
+  // How records are read: by the stream below, and again by itemOf for a record that failed.
+  const parsing: CsvParseOptions = {
     encoding: 'latin1',
+    delimiter: reading.delimiter,
     skip_empty_lines: true,
     relax_column_count: true, // a row of the wrong width is one failed item, not the end of the import
     relax_quotes: true,
   };
   const parser: Parser = parseCsv({
-    ...reading,
+    ...parsing,
     // The raw text of each record counts its lines (startOf), and reads its item again (itemOf).
     // No `info`: its object per record cost more than the parsing, and parser.info (read in
     // on_skip) is kept without it.
@@ -214,7 +234,9 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
       return undefined;
     },
   });
-  pipeline(input, guard, parser, () => {}); // an error reaches the records' reader
+  // An error reaches the records' reader.
+  if (decode) pipeline(input, decode, guard, parser, () => {});
+  else pipeline(input, guard, parser, () => {});
   const records = readBatches<CsvRecord>(parser);
   const close = () => input.destroy();
   let line = 1; // where the next raw text starts
@@ -247,7 +269,7 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
   let columns: Column[];
   try {
     if (guard.cutsIn(header.raw ?? '').length) throw new UsageError(`the CSV header row is larger than ${maxRecordBytes} bytes`);
-    columns = csvColumns(header.record, operation, identifier);
+    columns = csvColumns(header.record, operation, identifier, reading);
     startOf(header.raw);
   } catch (error) {
     close();
@@ -300,8 +322,8 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
   })();
   /** A record's item again from its raw text (a record that read well before, so it reads the same). */
   const itemOf = (raw: string): unknown => {
-    const [record] = parseCsvText(Buffer.from(raw, 'latin1'), reading) as string[][];
+    const [record] = parseCsvText(Buffer.from(raw, 'latin1'), parsing) as string[][];
     return csvItem(columns, record ?? [], operation, identifier, guard, maxRecordBytes).item;
   };
-  return { chunks, rows: rowsOfChunks(chunks), itemOf, bytesRead: () => guard.bytesIn, close };
+  return { chunks, rows: rowsOfChunks(chunks), itemOf, bytesRead: () => decode?.bytesIn ?? guard.bytesIn, close };
 }

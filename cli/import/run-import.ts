@@ -16,6 +16,7 @@ import type { ExecuteOptions, Registry } from '../../runtime/index.js';
 import { OperationError } from '../../runtime/envelope.js';
 import { UsageError } from '../args.js';
 import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, writeCheckpointAsync, type Checkpoint, type CheckpointShard, type Counts } from './checkpoint.js';
+import { DEFAULT_READING, readingFlags, shellWord, type CsvReading } from './csv-reading.js';
 import { csvSource } from './csv-source.js';
 import { FailedItemsFile } from './failed-file.js';
 import { fileIdentity, StoppedBeforeSending, type FileIdentity } from './file-identity.js';
@@ -51,6 +52,8 @@ export interface ImportOptions {
   concurrency?: number;
   /** CSV only: the column that identifies the person; the other identifier columns become attributes (data). */
   identifier?: IdentifierColumn;
+  /** CSV only: --delimiter, --encoding and --column (default: comma-separated UTF-8, the header's names). */
+  reading?: CsvReading;
   /** Go on from the checkpoint an interrupted run left beside the failed file. */
   resume?: boolean;
   /**
@@ -108,6 +111,7 @@ interface Start {
   counts: Counts;
   runs: number;
   identifier: IdentifierColumn | undefined;
+  reading: CsvReading;
 }
 
 function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFile: string, range: ShardRange | undefined): Start {
@@ -115,7 +119,7 @@ function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFil
   const firstLine = range?.firstLine ?? 1;
   if (!options.resume) {
     if (readCheckpointSafely(checkpointFile)) options.note?.(`an earlier, interrupted import left ${checkpointFile}; starting over from line ${firstLine} (--resume would have gone on from it)`);
-    return { watermarkLine: firstLine - 1, counts: noCounts(), runs: 1, identifier: options.identifier };
+    return { watermarkLine: firstLine - 1, counts: noCounts(), runs: 1, identifier: options.identifier, reading: options.reading ?? DEFAULT_READING };
   }
   let checkpoint: Checkpoint | undefined;
   try {
@@ -137,7 +141,13 @@ function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFil
   if (options.identifier && options.identifier !== (checkpoint.identifier ?? undefined)) {
     throw new UsageError(`--resume: the interrupted run used ${checkpoint.identifier ? `--identifier ${checkpoint.identifier}` : 'no --identifier'}; resume it the same way`);
   }
-  return { watermarkLine: checkpoint.watermark_line, counts: checkpoint.counts, runs: checkpoint.runs + 1, identifier: checkpoint.identifier ?? undefined };
+  // Rows must be read as they were: another delimiter, encoding or column name would change them.
+  const kept = checkpoint.csv_reading ?? DEFAULT_READING;
+  if (options.reading && JSON.stringify(options.reading) !== JSON.stringify(DEFAULT_READING) && JSON.stringify(options.reading) !== JSON.stringify(kept)) {
+    const flags = readingFlags(kept).map(shellWord).join(' ');
+    throw new UsageError(`--resume: the interrupted run read the CSV ${flags ? `with ${flags}` : 'with no --delimiter, --encoding or --column'}; resume it the same way`);
+  }
+  return { watermarkLine: checkpoint.watermark_line, counts: checkpoint.counts, runs: checkpoint.runs + 1, identifier: checkpoint.identifier ?? undefined, reading: kept };
 }
 
 function readCheckpointSafely(path: string): Checkpoint | undefined {
@@ -194,7 +204,7 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   const identifier = start.identifier;
 
   const source: Source = kind === 'csv'
-    ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine })
+    ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine, reading: start.reading })
     : ndjsonSource(file, { keys: itemKeys(session.itemSchema), skipThrough: start.watermarkLine, ...(range ? { range } : {}) });
   /** The bytes this run's source reads through (progress). */
   const sourceBytes = range ? range.end - range.start : identity.bytes;
@@ -223,6 +233,7 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     file_sha256: identity.sha256Hex,
     operation,
     identifier: identifier ?? null,
+    ...(kind === 'csv' ? { csv_reading: start.reading } : {}),
     failed_file: failedPath,
     watermark_line: ledger.watermarkLine,
     in_flight: [...inFlight.values()].sort((a, b) => a.first_line - b.first_line),

@@ -7,7 +7,7 @@ import { useMemo, useRef } from 'react';
 import type { ConnectorInfo, OperationInfo } from './api.js';
 import { groupOperations } from './operation-groups.js';
 import { placeholderPaths, placeholderProblems } from './placeholders.js';
-import type { JsonSchema } from '../../forms/index.js';
+import { readJsonField, type JsonSchema } from '../../forms/index.js';
 
 export interface ActionDraft {
   on: boolean;
@@ -19,13 +19,10 @@ export interface ActionDraft {
 
 /** The action's input, or what keeps it from being one. */
 export function parsedActionInput(draft: ActionDraft): { input: Record<string, unknown> } | { problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(draft.inputText.trim() === '' ? '{}' : draft.inputText);
-  } catch (error) {
-    return { problem: `The action's input is not JSON yet: ${(error as Error).message}` };
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problem: "The action's input must be a JSON object." };
+  // Read as the form's JSON fields read theirs: a problem names its line and column.
+  const read = readJsonField(draft.inputText.trim() === '' ? '{}' : draft.inputText, { object: true });
+  if (!read.ok) return { problem: `The action's input: ${read.problem}` };
+  const value = read.value as Record<string, unknown>;
   const problems = placeholderProblems(value);
   if (problems.length > 0) return { problem: problems.join('; ') };
   return { input: value as Record<string, unknown> };

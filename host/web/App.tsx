@@ -8,14 +8,25 @@ import { DebugPanel, type CallRecord, type DebugSelection } from './DebugPanel.j
 import type { Choice, FormContext } from './fields.js';
 import { OperationList, type Selection } from './OperationList.js';
 import { CredentialsForm, InputForm } from './OperationPanel.js';
-import { credentialsComplete, pruneEmpty, redactSecrets, type LookupHint } from '../../forms/index.js';
+import { credentialsComplete, pruneEmpty, redactSecrets } from '../../forms/index.js';
 import { newTriggerDraft, TriggerPanel, type ActionCall, type TriggerDraft } from './TriggerPanel.js';
 import { useTriggers } from './useTriggers.js';
+import { answeredBy } from './wording.js';
 
 type Values = Record<string, unknown>;
 
 function regionOf(target: Target): 'us' | 'eu' {
   return target === 'eu' ? 'eu' : 'us';
+}
+
+/**
+ * Where the connector's requests go for this target: its base URL for the region, or, for the
+ * sandbox, the sandbox's origin with the same base path (the host sends with `origin` set).
+ */
+function baseUrlOf(connector: ConnectorInfo, target: Target, config: HostConfig): string | undefined {
+  const regional = connector.base_urls[regionOf(target)];
+  if (!regional || target !== 'sandbox' || !config.sandbox) return regional;
+  return `${config.sandbox.origin.replace(/\/+$/, '')}${new URL(regional).pathname.replace(/\/+$/, '')}`;
 }
 
 /** The sandbox's credentials for a connector, so a first run needs no typing. */
@@ -86,13 +97,13 @@ export function App() {
   const authKey = JSON.stringify([target, connector?.name, auth]);
 
   const loadChoices = useCallback(
-    (lookup: LookupHint, reload: boolean): Promise<Choice[]> => {
+    (operationName: string, input: Record<string, unknown>, reload: boolean): Promise<Choice[]> => {
       if (!connector) return Promise.resolve([]);
-      const key = JSON.stringify([authKey, lookup.operation, lookup.input ?? {}]);
+      const key = JSON.stringify([authKey, operationName, input]);
       if (reload) choiceCache.current.delete(key);
       let pending = choiceCache.current.get(key);
       if (!pending) {
-        pending = api.execute({ connector: connector.name, operation: lookup.operation, auth, input: lookup.input ?? {}, target, dryRun: false }).then(({ envelope }) => {
+        pending = api.execute({ connector: connector.name, operation: operationName, auth, input, target, dryRun: false }).then(({ envelope }) => {
           if (!envelope.ok) throw new Error(envelope.error.message);
           const output = 'output' in envelope ? (envelope.output as { result?: Choice[] }) : undefined;
           return output?.result ?? [];
@@ -107,10 +118,21 @@ export function App() {
     [authKey, connector, target],
   );
 
+  const word = useCallback((message: string) => answeredBy(message, target), [target]);
+  const baseUrl = connector && config ? baseUrlOf(connector, target, config) : undefined;
   const context: FormContext = useMemo(
-    () => ({ connector: connector?.name ?? '', authReady, authKey, loadChoices }),
-    [connector, authReady, authKey, loadChoices],
+    () => ({ connector: connector?.name ?? '', authReady, authKey, loadChoices, word, ...(baseUrl ? { baseUrl } : {}) }),
+    [connector, authReady, authKey, loadChoices, word, baseUrl],
   );
+
+  /**
+   * Another target: what the debug panel shows and what the forms said came from the old one,
+   * so the panel starts over (earlier calls stay in its list, each marked with its target).
+   */
+  const chooseTarget = useCallback((next: Target) => {
+    setTarget(next);
+    setShown(null);
+  }, []);
 
   /** Adds a call to the debug panel, shows it, and fills in its answer when it comes. */
   const record = useCallback(async (call: Omit<CallRecord, 'id' | 'startedAt' | 'pending'>, send: () => Promise<ExecuteAnswer>): Promise<ExecuteAnswer | undefined> => {
@@ -145,7 +167,8 @@ export function App() {
   const enableTrigger = useCallback(
     async (formData: Values, action: ActionCall | undefined, webhookBase: string | undefined) => {
       if (!connector || !operation || !connectors) return;
-      const key = `${connector.name}/${operation.name}`;
+      // Per target: a refusal by the sandbox says nothing about US or EU.
+      const key = `${target}:${connector.name}/${operation.name}`;
       const input = pruneEmpty(operation.input_schema, formData) as Values;
       const actionConnector = connectors.find((c) => c.name === action?.connector);
       const actionAuth = action ? authFor(action.connector) : {};
@@ -185,7 +208,7 @@ export function App() {
             });
           const host_ms = Math.round(performance.now() - started);
           if (!answer.ok) {
-            problem = answer.error.message;
+            problem = answeredBy(answer.error.message, target);
             return { envelope: answer, host_ms };
           }
           triggerAdded(answer.trigger);
@@ -226,7 +249,7 @@ export function App() {
         <h1>Customer.io connectors · reference host</h1>
         <label className="target-picker">
           Target{' '}
-          <select value={target} onChange={(event) => setTarget(event.target.value as Target)} data-testid="target">
+          <select value={target} onChange={(event) => chooseTarget(event.target.value as Target)} data-testid="target">
             {config.targets.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
@@ -264,6 +287,8 @@ export function App() {
                 <p className="description">{operation.description}</p>
               </header>
               <CredentialsForm
+                // A test's answer belongs to the credentials and target it was made with.
+                key={`${connector.name}:${target}`}
                 connector={connector}
                 target={target}
                 auth={auth}
@@ -290,8 +315,8 @@ export function App() {
                   onActionAuthChange={(values) => draft && setAuthOf(draft.action.connector, values)}
                   onTestActionAuth={() => api.testAuth({ connector: draft!.action.connector, auth: authFor(draft!.action.connector), target })}
                   enabled={enabledTriggers.filter((t) => t.connector === connector.name && t.operation === operation.name)}
-                  enabling={enabling === inputKey}
-                  enableError={enableErrors[inputKey] ?? null}
+                  enabling={enabling === `${target}:${inputKey}`}
+                  enableError={enableErrors[`${target}:${inputKey}`] ?? null}
                   disabling={disabling}
                   onEnable={enableTrigger}
                   onDisable={disableTrigger}
@@ -299,6 +324,7 @@ export function App() {
                 />
               ) : (
                 <InputForm
+                  key={inputKey}
                   connector={connector}
                   operation={operation}
                   target={target}
@@ -324,7 +350,7 @@ export function App() {
             </div>
           )}
         </div>
-        <DebugPanel calls={calls} requests={triggerRequests} selection={shown} onSelect={setShown} />
+        <DebugPanel calls={calls} requests={triggerRequests} selection={shown} onSelect={setShown} target={target} />
       </main>
     </div>
   );

@@ -4,6 +4,7 @@
 import type { Envelope, ExecuteAnswer, ShownRequest, Target } from './api.js';
 import { TriggerRequestDebug } from './TriggerRequestDebug.js';
 import type { TriggerRequestRecord } from './useTriggers.js';
+import { answeredBy } from './wording.js';
 
 export interface CallRecord {
   id: number;
@@ -65,15 +66,32 @@ function Summary(props: { call: CallRecord }) {
         <dt>round trip</dt>
         <dd>{call.answer!.host_ms} ms</dd>
       </dl>
-      {!envelope.ok && <p className="error-message">{envelope.error.message}</p>}
+      {!envelope.ok && (
+        <p className="error-message" data-testid="debug-error-message">
+          {answeredBy(envelope.error.message, call.target)}
+        </p>
+      )}
     </div>
   );
 }
 
 export type DebugSelection = { kind: 'call'; id: number } | { kind: 'request'; key: string };
 
+function targetName(target: Target): string {
+  return target === 'sandbox' ? 'sandbox' : `${target.toUpperCase()} production`;
+}
+
 function targetBadge(target: Target) {
-  return <span className={`target-badge target-${target}`}>{target === 'sandbox' ? 'sandbox' : `${target.toUpperCase()} production`}</span>;
+  return <span className={`target-badge target-${target}`}>{targetName(target)}</span>;
+}
+
+/** Said above anything in the panel that came from another target than the one chosen now. */
+function OtherTarget(props: { was: Target; now: Target }) {
+  return (
+    <p className="other-target" data-testid="debug-other-target">
+      From the {targetName(props.was)}, before you chose {targetName(props.now)}: it says nothing about {targetName(props.now)}.
+    </p>
+  );
 }
 
 function requestLabel(record: TriggerRequestRecord): string {
@@ -89,16 +107,16 @@ function requestLabel(record: TriggerRequestRecord): string {
   return `⇠ ${record.title}: ${what}`;
 }
 
-function callLabel(call: CallRecord): string {
+function callLabel(call: CallRecord, now: Target): string {
   const outcome = call.pending ? '…' : call.hostError ? 'host error' : call.answer!.envelope.ok ? 'ok' : call.answer!.envelope.error.code;
-  return `${call.title}${call.dryRun ? ' (dry run)' : ''}: ${outcome}`;
+  return `${call.title}${call.dryRun ? ' (dry run)' : ''}: ${outcome}${call.target === now ? '' : ` · ${targetName(call.target)}`}`;
 }
 
 /** Calls and trigger requests, newest first. */
-function history(calls: CallRecord[], requests: TriggerRequestRecord[]) {
+function history(calls: CallRecord[], requests: TriggerRequestRecord[], now: Target) {
   const items = [
-    ...calls.map((call) => ({ at: call.startedAt.getTime(), selection: { kind: 'call', id: call.id } as DebugSelection, label: callLabel(call), key: `call:${call.id}` })),
-    ...requests.map((record) => ({ at: Date.parse(record.entry.received_at), selection: { kind: 'request', key: record.key } as DebugSelection, label: requestLabel(record), key: `request:${record.key}` })),
+    ...calls.map((call) => ({ at: call.startedAt.getTime(), selection: { kind: 'call', id: call.id } as DebugSelection, label: callLabel(call, now), key: `call:${call.id}`, stale: call.target !== now })),
+    ...requests.map((record) => ({ at: Date.parse(record.entry.received_at), selection: { kind: 'request', key: record.key } as DebugSelection, label: requestLabel(record), key: `request:${record.key}`, stale: record.target !== now })),
   ];
   return items.sort((a, b) => b.at - a.at);
 }
@@ -107,15 +125,15 @@ function same(a: DebugSelection | undefined, b: DebugSelection): boolean {
   return !!a && a.kind === b.kind && (a.kind === 'call' ? a.id === (b as { id: number }).id : a.key === (b as { key: string }).key);
 }
 
-function History(props: { calls: CallRecord[]; requests: TriggerRequestRecord[]; shown: DebugSelection | undefined; onSelect(selection: DebugSelection): void }) {
-  const items = history(props.calls, props.requests);
+function History(props: { calls: CallRecord[]; requests: TriggerRequestRecord[]; shown: DebugSelection | undefined; onSelect(selection: DebugSelection): void; target: Target }) {
+  const items = history(props.calls, props.requests, props.target);
   if (items.length === 0 || (items.length === 1 && same(props.shown, items[0]!.selection))) return null;
   return (
     <section>
       <h3>{props.requests.length > 0 ? 'Calls and trigger requests' : 'Calls'}</h3>
       <ol className="history" reversed>
         {items.map((item) => (
-          <li key={item.key} className={item.selection.kind === 'request' ? 'history-request' : undefined}>
+          <li key={item.key} className={[item.selection.kind === 'request' ? 'history-request' : '', item.stale ? 'other-target-item' : ''].filter(Boolean).join(' ') || undefined}>
             <button type="button" className={same(props.shown, item.selection) ? 'link active' : 'link'} onClick={() => props.onSelect(item.selection)}>
               {item.label}
             </button>
@@ -126,8 +144,8 @@ function History(props: { calls: CallRecord[]; requests: TriggerRequestRecord[];
   );
 }
 
-export function DebugPanel(props: { calls: CallRecord[]; requests: TriggerRequestRecord[]; selection: DebugSelection | null; onSelect(selection: DebugSelection): void }) {
-  const { calls, requests, selection, onSelect } = props;
+export function DebugPanel(props: { calls: CallRecord[]; requests: TriggerRequestRecord[]; selection: DebugSelection | null; onSelect(selection: DebugSelection): void; target: Target }) {
+  const { calls, requests, selection, onSelect, target } = props;
   const request = selection?.kind === 'request' ? requests.find((record) => record.key === selection.key) : undefined;
   if (request) {
     return (
@@ -136,18 +154,22 @@ export function DebugPanel(props: { calls: CallRecord[]; requests: TriggerReques
           Debug <span className="call-title">trigger request to {request.title}</span>
           {targetBadge(request.target)}
         </h2>
+        {request.target !== target && <OtherTarget was={request.target} now={target} />}
         <TriggerRequestDebug record={request} />
-        <History calls={calls} requests={requests} shown={{ kind: 'request', key: request.key }} onSelect={onSelect} />
+        <History calls={calls} requests={requests} shown={{ kind: 'request', key: request.key }} onSelect={onSelect} target={target} />
       </aside>
     );
   }
-  const shown = (selection?.kind === 'call' ? calls.find((call) => call.id === selection.id) : undefined) ?? calls[0];
+  // Unless one is picked from the list, the latest call to the target chosen now.
+  const shown = selection?.kind === 'call' ? calls.find((call) => call.id === selection.id) : calls.find((call) => call.target === target);
   if (!shown) {
     return (
-      <aside className="debug-panel" aria-label="Debug">
-        <h2>Debug</h2>
-        <p className="hint">Run or dry-run an operation: its envelope shows here, with the request as sent (credentials redacted). Requests that reach an enabled trigger are listed here too.</p>
-        <History calls={calls} requests={requests} shown={undefined} onSelect={onSelect} />
+      <aside className="debug-panel" aria-label="Debug" data-target={target}>
+        <h2>Debug {targetBadge(target)}</h2>
+        <p className="hint" data-testid="debug-empty">
+          {calls.length > 0 ? `No call to the ${targetName(target)} yet. ` : ''}Run or dry-run an operation: its envelope shows here, with the request as sent (credentials redacted). Requests that reach an enabled trigger are listed here too.
+        </p>
+        <History calls={calls} requests={requests} shown={undefined} onSelect={onSelect} target={target} />
       </aside>
     );
   }
@@ -155,11 +177,12 @@ export function DebugPanel(props: { calls: CallRecord[]; requests: TriggerReques
   const shownRequestOf = envelope ? shownRequest(envelope) : undefined;
   const attempts = shown.answer?.events ?? [];
   return (
-    <aside className="debug-panel" aria-label="Debug" data-call={`${shown.connector}/${shown.operation}`} data-call-id={shown.id}>
+    <aside className={shown.target === target ? 'debug-panel' : 'debug-panel from-other-target'} aria-label="Debug" data-call={`${shown.connector}/${shown.operation}`} data-call-id={shown.id} data-target={shown.target}>
       <h2>
         Debug <span className="call-title">{shown.title}</span>
         {targetBadge(shown.target)}
       </h2>
+      {shown.target !== target && <OtherTarget was={shown.target} now={target} />}
       <Summary call={shown} />
       {shownRequestOf && (
         <section>
@@ -210,7 +233,7 @@ export function DebugPanel(props: { calls: CallRecord[]; requests: TriggerReques
           <Json value={envelope} testId="debug-envelope" />
         </details>
       )}
-      <History calls={calls} requests={requests} shown={{ kind: 'call', id: shown.id }} onSelect={onSelect} />
+      <History calls={calls} requests={requests} shown={{ kind: 'call', id: shown.id }} onSelect={onSelect} target={target} />
     </aside>
   );
 }

@@ -1,14 +1,27 @@
 // The properties panel of one operation: credentials form, input form, Run and Dry run.
-import { useMemo, useRef, useState } from 'react';
-import Form from '@rjsf/core';
-import type { RJSFSchema } from '@rjsf/utils';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import Form, { getDefaultRegistry } from '@rjsf/core';
+import type { ErrorTransformer, ObjectFieldTemplateProps, RJSFSchema } from '@rjsf/utils';
+import { getUiOptions } from '@rjsf/utils';
 import type { ConnectorInfo, ExecuteAnswer, OperationInfo, Target } from './api.js';
 import { customFields, customWidgets, type FormContext } from './fields.js';
-import { prepareForm } from '../../forms/index.js';
+import { pathSegments, prepareForm, problemsAsErrorSchema } from '../../forms/index.js';
+import { bringIntoView, ErrorSummary, fieldElement, firstInForm } from './ErrorSummary.js';
 import { transformErrors, validator } from './validator.js';
+import { answeredBy } from './wording.js';
 
 /** Defaults only where the schema gives one: an optional object or list left alone stays absent. */
 const DEFAULTS_BEHAVIOUR = { emptyObjectFields: 'skipEmptyDefaults', arrayMinItems: { populate: 'never' } } as const;
+
+const DefaultObjectFieldTemplate = getDefaultRegistry().templates.ObjectFieldTemplate;
+
+/** An object chosen in a picker (a oneOf branch) has the picker above it as its heading: no second one. */
+function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
+  const { titleFromChoice } = getUiOptions(props.uiSchema);
+  return <DefaultObjectFieldTemplate {...props} title={titleFromChoice ? '' : props.title} />;
+}
+
+const TEMPLATES = { ErrorListTemplate: ErrorSummary, ObjectFieldTemplate };
 
 export function CredentialsForm(props: {
   connector: ConnectorInfo;
@@ -57,7 +70,7 @@ export function CredentialsForm(props: {
                 setTesting(
                   envelope.ok
                     ? { ok: true, message: 'output' in envelope ? String((envelope.output as { message?: string })?.message ?? 'Credentials accepted.') : 'ok' }
-                    : { ok: false, message: envelope.error.message },
+                    : { ok: false, message: answeredBy(envelope.error.message, target) },
                 );
               } catch (error) {
                 setTesting({ ok: false, message: (error as Error).message });
@@ -99,9 +112,42 @@ export function InputForm(props: {
   const { connector, operation, target, production, input, onChange, showAdvanced, onToggleAdvanced, context, running, onRun, formId } = props;
   const prepared = useMemo(() => prepareForm(operation.input_schema, { showAdvanced }), [operation, showAdvanced]);
   const dryRun = useRef(false);
+  const section = useRef<HTMLElement>(null);
   const fieldCount = Object.keys((operation.input_schema.properties as object | undefined) ?? {}).length;
+  // What fields could not make a value of (JSON that does not parse, a row without a name), by
+  // data path: shown as those fields' errors, and a run waits until they are fixed.
+  const [problems, setProblems] = useState<Record<string, string[]>>({});
+  const reportProblem = useCallback((path: string, found: string[] | undefined) => {
+    setProblems((all) => {
+      if (JSON.stringify(all[path]) === JSON.stringify(found)) return all;
+      const next = { ...all };
+      if (found) next[path] = found;
+      else delete next[path];
+      return next;
+    });
+  }, []);
+  // Any extraErrors object stops a submit, even an empty one: none at all when nothing is wrong.
+  const extraErrors = useMemo(() => (Object.keys(problems).length > 0 ? problemsAsErrorSchema(problems) : undefined), [problems]);
+  const formContext: FormContext = useMemo(() => ({ ...context, formData: input, reportProblem }), [context, input, reportProblem]);
+  // A field that reported its problem has no value: "is required" would only repeat it.
+  const transform: ErrorTransformer = useCallback(
+    (errors, uiSchema) => transformErrors(errors, uiSchema).filter((error) => !(error.name === 'required' && problems[pathSegments(error.property).join('.')])),
+    [problems],
+  );
+  /** Run found problems: take the person to the first of them, whatever is scrolled where. */
+  const showFirstProblem = useCallback((errors: { property?: string }[]) => {
+    const form = section.current?.querySelector('form');
+    if (!form) return;
+    const fields = errors.map((error) => fieldElement(form, 'input', error.property ?? '')).filter((e): e is HTMLElement => !!e);
+    const first = firstInForm(fields);
+    // After rjsf has drawn the errors beside the fields, so the field is shown with its message.
+    requestAnimationFrame(() => {
+      if (first) bringIntoView(first);
+      else section.current?.querySelector<HTMLElement>('[data-testid=error-summary]')?.scrollIntoView({ block: 'center' });
+    });
+  }, []);
   return (
-    <section className="input" aria-label="Input" data-testid="input-form" data-operation={`${connector.name}/${operation.name}`}>
+    <section ref={section} className="input" aria-label="Input" data-testid="input-form" data-operation={`${connector.name}/${operation.name}`}>
       <h3>
         Input
         {prepared.advancedCount > 0 && (
@@ -119,18 +165,20 @@ export function InputForm(props: {
         schema={operation.input_schema as RJSFSchema}
         uiSchema={{ ...prepared.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
         formData={input}
-        formContext={context}
+        formContext={formContext}
         validator={validator}
-        transformErrors={transformErrors}
+        transformErrors={transform}
+        extraErrors={extraErrors}
+        extraErrorsBlockSubmit
         fields={customFields}
         widgets={customWidgets}
+        templates={TEMPLATES}
         onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}
         onSubmit={(event) => onRun((event.formData ?? {}) as Record<string, unknown>, dryRun.current)}
-        // The error list above the form says what to fix; without a handler rjsf would also log it as an error.
-        onError={() => undefined}
-        showErrorList="top"
+        // The fields show their errors, the Run area counts them, and the first field is brought into view.
+        onError={showFirstProblem}
+        showErrorList="bottom"
         noHtml5Validate
-        focusOnFirstError
         autoComplete="off"
         experimental_defaultFormStateBehavior={DEFAULTS_BEHAVIOUR}
       >

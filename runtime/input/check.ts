@@ -10,7 +10,7 @@ export function checked(services: Pick<Services, 'validator'>, schema: JsonSchem
   const normalised = root === 'input' ? normalise(schema, value) : value;
   const validate = services.validator(schema);
   if (!validate(normalised)) {
-    const problems = describeErrors(validate.errors ?? [], schema, root);
+    const problems = describeErrors(validate.errors ?? [], schema, root, normalised);
     throw userInputError(problems.map((p) => p.message).join('; '), problems);
   }
   return normalised as Record<string, unknown>;

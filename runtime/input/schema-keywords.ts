@@ -94,8 +94,11 @@ const ANNOTATIONS: KeywordDefinition[] = [
   },
 ];
 
-/** Formats used only as editor hints (multi-line text, code). Any string is valid. */
-export const HINT_FORMATS = ['text', 'code'] as const;
+/**
+ * Formats used only as editor hints: multi-line text, code, and a raw request's Endpoint (a path
+ * after the connector's base URL, shown beside it). Any string is valid.
+ */
+export const HINT_FORMATS = ['text', 'code', 'endpoint'] as const;
 
 export interface KeywordOptions {
   /** Report a failed pattern through its patternDescription (the page); the runtime words it itself. */

@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Validator } from '../contracts.js';
 import type { JsonSchema } from '../definitions.js';
 import type { FieldProblem as EnvelopeFieldProblem } from '../envelope.js';
+import { focusOneOf } from './one-of-branch.js';
 import { precompiledValidator, schemaKey } from './precompiled-validators.js';
 import { registerSchemaKeywords } from './schema-keywords.js';
 
@@ -152,61 +153,6 @@ function sentence(error: ErrorObject, schema: JsonSchema): string {
   }
 }
 
-/**
- * With allErrors, a failed oneOf reports the errors of every branch. When the data picks a
- * branch (its const/enum fields match, as `type` and `action` do), only that branch's errors
- * help the person; otherwise they are told which choices exist.
- */
-function focusOneOf(errors: ErrorObject[], schema: JsonSchema): ErrorObject[] {
-  const failedOneOf = errors.filter((e) => e.keyword === 'oneOf');
-  if (failedOneOf.length === 0) return errors;
-  let kept = errors;
-  // Innermost first, so nested choices are resolved before their parents.
-  for (const choice of failedOneOf.sort((a, b) => b.schemaPath.length - a.schemaPath.length)) {
-    const prefix = choice.schemaPath.replace(/\/oneOf$/, '/oneOf/');
-    const inside = kept.filter((e) => e.schemaPath.startsWith(prefix));
-    const byBranch = new Map<string, ErrorObject[]>();
-    for (const e of inside) {
-      const branch = e.schemaPath.slice(prefix.length).split('/')[0]!;
-      byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
-    }
-    const branches = (schemaAt(schema, choice.schemaPath) as unknown as JsonSchema[]) ?? [];
-    const selectors = new Set(['const', 'enum']);
-    const picked = [...branches.keys()].filter((i) => {
-      const branchErrors = byBranch.get(String(i)) ?? [];
-      const wrongSelector = branchErrors.some(
-        (e) => selectors.has(e.keyword) && e.instancePath.split('/').length === choice.instancePath.split('/').length + 1,
-      );
-      const missingSelector = branchErrors.some(
-        (e) => e.keyword === 'required' && e.instancePath === choice.instancePath && isSelector(branches[i], String((e.params as { missingProperty: string }).missingProperty)),
-      );
-      return !wrongSelector && !missingSelector;
-    });
-    // Choices told apart by their keys alone (Endpoint `{endpoint}` or Full URL `{full_url}`):
-    // the one branch whose keys the data has is the one the person meant.
-    if (picked.length !== 1) {
-      const byKeys = [...branches.keys()].filter((i) => !(byBranch.get(String(i)) ?? []).some(
-        (e) => e.instancePath === choice.instancePath && (e.keyword === 'required' || e.keyword === 'additionalProperties'),
-      ));
-      if (byKeys.length === 1) picked.splice(0, picked.length, byKeys[0]!);
-    }
-    const others = kept.filter((e) => !e.schemaPath.startsWith(prefix) && e !== choice);
-    if (picked.length === 1) {
-      kept = [...others, ...(byBranch.get(String(picked[0])) ?? [])];
-    } else {
-      const titles = branches.map((b, i) => (typeof b?.title === 'string' ? b.title : `choice ${i + 1}`));
-      kept = [...others, { ...choice, keyword: 'oneOf', message: `must match exactly one of: ${titles.join('; ')}` }];
-    }
-  }
-  return kept;
-}
-
-function isSelector(branch: JsonSchema | undefined, property: string): boolean {
-  const props = branch?.properties as Record<string, JsonSchema> | undefined;
-  const prop = props?.[property];
-  return prop !== undefined && ('const' in prop || (Array.isArray(prop.enum) && prop.enum.length === 1));
-}
-
 /** Custom keywords inside propertyNames do not learn which name failed; the summary error knows it. */
 function nameFailedPropertyNames(errors: ErrorObject[]): ErrorObject[] {
   const summaries = errors.filter((e) => e.keyword === 'propertyNames');
@@ -217,10 +163,15 @@ function nameFailedPropertyNames(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-export function describeErrors(errors: ErrorObject[], schema: JsonSchema, root = 'input'): FieldProblem[] {
+/**
+ * Each error as a field problem with its sentence. `data` is the value validated: a failed
+ * `oneOf` is reported by the branch the value shows the person meant (one-of-branch.ts, the
+ * same choice the host page makes), or as the list of choices when no branch is plausible.
+ */
+export function describeErrors(errors: ErrorObject[], schema: JsonSchema, root = 'input', data?: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
-  for (const error of focusOneOf(nameFailedPropertyNames(errors), schema)) {
+  for (const error of focusOneOf(nameFailedPropertyNames(errors), schema, data)) {
     // propertyNames reports twice: once for the rule on the name (kept), once as a summary (dropped).
     if (error.keyword === 'propertyNames' || error.keyword === 'anyOf' || error.keyword === 'allOf') continue;
     const p = error.params as Record<string, unknown>;

@@ -1,12 +1,15 @@
 // Tray's universal raw request: any method and path on the connector's own Customer.io host,
 // with the connector's credentials. A Full URL must point at that same host (or the
 // host-configured origin); anything else is refused before a request exists (request-url.ts).
+// An Endpoint goes after the base URL, and one that repeats the base path (/v1/… on App) is
+// refused with the path to write instead (endpoint-url.ts).
 import type { CallPlan, HttpAnswer, PlanContext, Planner, PreparedRequest } from '../contracts.js';
 import type { HttpMethod } from '../definitions.js';
 import { userInputError } from '../envelope.js';
 import { setOwn } from '../own-property.js';
 import { parseJson } from '../parse-json.js';
-import { checkedFullUrl, checkNoDotSegments, checkUrlText, MAX_URL_LENGTH, ownUrl } from './request-url.js';
+import { ENDPOINT_FIELD, resolveEndpoint } from './endpoint-url.js';
+import { checkedFullUrl, MAX_URL_LENGTH, ownUrl } from './request-url.js';
 import { isSafeToRepeat } from './safe-to-repeat.js';
 
 interface KeyValue {
@@ -33,17 +36,10 @@ function targetUrl(input: RawInput, context: PlanContext): URL {
     const where = `${base.origin}, the ${context.connector.title} host for region ${context.region.toUpperCase()}`;
     return withQuery(checkedFullUrl(input.url.full_url, base, 'input.url.full_url', where), input.query_parameters);
   }
-  const field = 'input.url.endpoint';
-  const endpoint = input.url.endpoint;
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(endpoint)) {
-    throw userInputError(`"${field}": is a full URL; choose the Full URL option for it, or give only the path (such as /v1/customers/42)`, [{ field, rule: 'path' }]);
-  }
-  checkUrlText(endpoint, field);
-  const queryAt = endpoint.indexOf('?');
-  const written = queryAt === -1 ? endpoint : endpoint.slice(0, queryAt);
-  const path = written === '' || written.startsWith('/') ? written : `/${written}`;
-  checkNoDotSegments(path, field);
-  return withQuery(ownUrl(context.base, `${base.prefix}${path}`, queryAt === -1 ? '' : endpoint.slice(queryAt), field), input.query_parameters);
+  // The same decision a host's page shows as the person types (endpoint-url.ts).
+  const resolved = resolveEndpoint(`${base.origin}${base.prefix}`, input.url.endpoint);
+  if (!resolved.ok) throw userInputError(resolved.problem.message, [{ field: resolved.problem.field, rule: resolved.problem.rule }]);
+  return withQuery(ownUrl(base, resolved.pathname, resolved.search, ENDPOINT_FIELD), input.query_parameters);
 }
 
 /** Adds the Query parameters after any query the URL was written with. */

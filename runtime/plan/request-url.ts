@@ -8,18 +8,13 @@
 //   scheme, host and port are exactly the own origin's. The object checked is the object sent;
 //   the person's text is never cut up and re-joined into another URL.
 //
-// What WHATWG URL parsing would silently rewrite is refused instead, so that the URL shown is
-// what the person meant: whitespace and control characters (stripped or encoded), backslashes
-// (read as `/`), dot segments (`..` and `%2e%2e` fold away a path segment), userinfo and
-// fragments (never sent), and text that is not valid Unicode (lone surrogates become U+FFFD).
+// The rules on the text itself (whitespace, backslashes, dot segments, fragments, Unicode) are
+// url-text.ts's, shared with the page; userinfo is refused here too (never sent as written).
 import type { ResolvedBase } from '../../auth/regions.js';
 import { userInputError } from '../envelope.js';
+import { dotSegmentProblem, MAX_URL_LENGTH, urlTextProblem } from './url-text.js';
 
-/** Longest URL sent: servers refuse longer ones (often by resetting the connection). */
-export const MAX_URL_LENGTH = 8000;
-
-/** A segment that is `.` or `..`, written plainly or percent-encoded (`%2e`, `.%2E`…). */
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+export { MAX_URL_LENGTH } from './url-text.js';
 
 function refuse(field: string, rule: string, what: string): never {
   throw userInputError(`"${field}": ${what}`, [{ field, rule }]);
@@ -27,19 +22,14 @@ function refuse(field: string, rule: string, what: string): never {
 
 /** The rules every piece of URL text a person writes must keep, whatever part of the URL it is. */
 export function checkUrlText(text: string, field: string): void {
-  if (!text.isWellFormed()) refuse(field, 'unicode', 'must be valid Unicode text (it holds an unpaired surrogate)');
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) refuse(field, 'no_control_characters', 'must not hold control characters such as tabs or line breaks');
-  if (/\s/u.test(text)) refuse(field, 'no_whitespace', 'must not hold spaces or other whitespace; write a space inside the path or query as %20');
-  if (text.includes('\\')) refuse(field, 'no_backslash', 'must not hold a backslash (URL parsers read it as "/"); write it as %5C if it is part of a value');
-  if (text.includes('#')) refuse(field, 'no_fragment', 'must not hold "#": a fragment is never sent to the server; write it as %23 if it is part of a value');
+  const problem = urlTextProblem(text);
+  if (problem) refuse(field, problem.rule, problem.what);
 }
 
 /** Refuses a path with a `.` or `..` segment: every URL parser would fold it into another path. */
 export function checkNoDotSegments(path: string, field: string): void {
-  if (path.split('/').some((segment) => DOT_SEGMENT.test(segment))) {
-    refuse(field, 'no_dot_segments', 'must not have a "." or ".." path segment (plain or percent-encoded): URL parsers fold it into another path');
-  }
+  const problem = dotSegmentProblem(path);
+  if (problem) refuse(field, problem.rule, problem.what);
 }
 
 function checkLength(url: URL, field: string): URL {

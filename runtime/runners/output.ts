@@ -1,5 +1,6 @@
 // An answer's body → the operation's output, as its definition's `response` mapping says: the
-// body itself, one key of it, a v2 batch's accepted/failed items, or a dropdown's options.
+// body itself, one key of it, a v2 batch's accepted/failed items, or a dropdown's options (only
+// those that fit what the dropdown's input asks for, when its definition says how to tell).
 import type { ResponseMapping } from '../definitions.js';
 import { PackedList } from '../packed-list.js';
 
@@ -25,9 +26,25 @@ function batchOutput(body: unknown, input: Record<string, unknown>) {
   return { accepted: total - failedIndexes.size, failed };
 }
 
-function dropdownOutput(body: unknown, mapping: Extract<ResponseMapping, { mode: 'ddl' }>) {
+/** The values a dropdown's input asks for (`keep.input`), or undefined when it asks for none. */
+export function wantedValues(mapping: Extract<ResponseMapping, { mode: 'ddl' }>, input: Record<string, unknown>): unknown[] | undefined {
+  if (!mapping.keep) return undefined;
+  const wanted = input[mapping.keep.input];
+  if (wanted === undefined) return undefined;
+  return Array.isArray(wanted) ? wanted : [wanted];
+}
+
+/** Does an item's field (one value or a list of them) hold one of the wanted values? */
+function fits(value: unknown, wanted: readonly unknown[]): boolean {
+  const values = Array.isArray(value) ? value : [value];
+  return values.some((v) => wanted.includes(v));
+}
+
+function dropdownOutput(body: unknown, mapping: Extract<ResponseMapping, { mode: 'ddl' }>, input: Record<string, unknown>) {
   const items = (body as Record<string, unknown>)?.[mapping.items];
-  const list = Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
+  const wanted = wantedValues(mapping, input);
+  const all = Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
+  const list = wanted ? all.filter((item) => fits(item?.[mapping.keep!.field], wanted)) : all;
   return {
     result: list.map((item) => ({
       text: String(item[mapping.text] ?? item[mapping.value]),
@@ -46,7 +63,7 @@ export function mapOutput(mapping: ResponseMapping | undefined, body: unknown, i
     case 'v2_batch':
       return batchOutput(body, input);
     case 'ddl':
-      return dropdownOutput(body, mapping);
+      return dropdownOutput(body, mapping, input);
     case 'binary':
       return body;
   }

@@ -2,7 +2,8 @@
 // delivery metric, each tied to a person (or to an anonymous ID until someone is identified).
 import { ulid } from '../ids.js';
 import type { Activity, Attributes, Person, State } from '../state.js';
-import { identifiersOf } from './people.js';
+import { firstSighting } from './indexes.js';
+import { identifiersOf, personByCioId } from './people.js';
 
 export interface NewActivity {
   type: string;
@@ -39,15 +40,14 @@ export function recordActivity(state: State, entry: NewActivity, now: number): A
  */
 export function recordEvent(state: State, eventId: unknown, entry: NewActivity, now: number): boolean {
   if (typeof eventId === 'string' && eventId !== '') {
-    if (state.seen_event_ids.includes(eventId)) return false;
-    state.seen_event_ids.push(eventId);
+    if (!firstSighting(state, eventId)) return false;
   }
   recordActivity(state, { ...entry, name: typeof entry.name === 'string' ? entry.name.trim() : entry.name }, now);
   return true;
 }
 
 export function activityView(state: State, activity: Activity) {
-  const person = activity.cio_id ? state.people.find((p) => p.cio_id === activity.cio_id) : undefined;
+  const person = activity.cio_id ? personByCioId(state, activity.cio_id) : undefined;
   const identifiers = person ? identifiersOf(person) : activity.identifiers;
   return {
     id: activity.id,

@@ -3,6 +3,7 @@
 // that make those changes report them here; the sandbox's reporting webhooks and its courier
 // listen. Listeners are kept beside the state (a WeakMap keyed by it), not in it, so the state
 // stays plain JSON and every model function keeps the signature it has.
+import { withoutIdSeed } from '../ids.js';
 import type { Delivery, Person, State } from '../state.js';
 
 export type Change =
@@ -34,13 +35,21 @@ export function watchChanges(state: State, listener: ChangeListener): () => void
   return () => set.delete(listener);
 }
 
-/** Tells the listeners; a listener that throws never fails the call that made the change. */
+/**
+ * Tells the listeners; a listener that throws never fails the call that made the change.
+ * Listeners draw IDs (webhook event IDs) outside the change's seeded IDs: a replayed change
+ * has no listeners, and must draw the same IDs for the state without them.
+ */
 export function reportChange(state: State, change: Change): void {
-  for (const listener of listeners.get(state) ?? []) {
-    try {
-      listener(change);
-    } catch {
-      // Listeners guard themselves and keep their own error log; this is the last line.
+  const watching = listeners.get(state);
+  if (!watching?.size) return;
+  withoutIdSeed(() => {
+    for (const listener of watching) {
+      try {
+        listener(change);
+      } catch {
+        // Listeners guard themselves and keep their own error log; this is the last line.
+      }
     }
-  }
+  });
 }

@@ -6,6 +6,7 @@ import { appError } from '../reply.js';
 import type { DesignComponent, DesignEmail, DesignEmailContent, DesignEnvelope, DesignLink } from '../records.js';
 import type { Action, Row, State } from '../state.js';
 import { asDocument, expandComponents, htmlToText } from './design-render.js';
+import { recordById, recordsUnder } from './indexes.js';
 
 /** Records a change to an email or translation: it has changes to publish. */
 export function touch(node: DesignEmail, now: number): void {
@@ -14,7 +15,7 @@ export function touch(node: DesignEmail, now: number): void {
 }
 
 export function emailNode(state: State, id: string): DesignEmail {
-  const email = state.design_studio.emails.find((e) => e.id === id);
+  const email = recordById(state, 'design_emails', id);
   if (!email) throw appError(404, `Design Studio email ${id} not found`);
   return email;
 }
@@ -27,7 +28,7 @@ export function defaultEmail(state: State, id: string): DesignEmail {
 }
 
 export function translationsOf(state: State, email: DesignEmail): DesignEmail[] {
-  return state.design_studio.emails.filter((e) => e.language_group_id === email.id && e.language !== '');
+  return recordsUnder(state, 'design_emails', `g:${email.id}`).filter((e) => e.language !== '');
 }
 
 function senderAddress(state: State, id: number | null): string {
@@ -146,7 +147,7 @@ export function targetOf(state: State, link: Omit<DesignLink, 'template_id'>): T
     if (!row) throw appError(400, `transactional message ${link.id} has no email content to link to`);
   }
   if (!row) throw appError(400, `${link.type} ${link.id} has no content to link to`);
-  const linkedTo = state.design_studio.emails.find((e) => e.links.some((l) => l.type === link.type && l.id === link.id));
+  const linkedTo = recordsUnder(state, 'design_emails', `l:${link.type}:${link.id}`)[0];
   return { row, template_id: row.id, linkedTo };
 }
 

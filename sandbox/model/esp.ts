@@ -3,6 +3,7 @@
 // any of them is handed over and dropped, as Customer.io reports a message its ESP would not
 // deliver (the delivery's `dropped` metric, with the list as its failure message).
 import type { EspSuppression, State } from '../state.js';
+import { recordsUnder } from './indexes.js';
 
 export const SUPPRESSION_TYPES = ['blocks', 'bounces', 'spam_reports', 'invalid_emails'] as const;
 
@@ -10,7 +11,7 @@ export const SUPPRESSION_TYPES = ['blocks', 'bounces', 'spam_reports', 'invalid_
 export function espSuppressionOf(state: State, address: string | null): EspSuppression | undefined {
   if (!address) return undefined;
   const wanted = address.trim().toLowerCase();
-  const found = state.esp_suppressions.filter((s) => s.email.toLowerCase() === wanted);
+  const found = recordsUnder(state, 'esp_suppressions', `e:${wanted}`);
   return SUPPRESSION_TYPES.map((type) => found.find((s) => s.type === type)).find((s) => !!s);
 }
 

@@ -7,6 +7,7 @@ import type { Delivery, Person, State } from '../state.js';
 import { toCsv } from './csv.js';
 import { storeFile } from './files.js';
 import { latestMetric } from './outbox.js';
+import { personByCioId } from './people.js';
 
 export function exportView(job: ExportJob) {
   return {
@@ -52,7 +53,7 @@ export function customersCsv(people: Person[], asked: string[] | undefined): { h
 const DELIVERY_METRICS = ['sent', 'delivered', 'opened', 'clicked', 'converted', 'bounced', 'dropped', 'spammed', 'unsubscribed', 'failed', 'undeliverable'];
 
 export function deliveriesCsv(state: State, deliveries: Delivery[], asked: string[] | undefined): { header: string[]; rows: unknown[][] } {
-  const personOf = (d: Delivery) => (d.cio_id ? state.people.find((p) => p.cio_id === d.cio_id) : undefined);
+  const personOf = (d: Delivery) => (d.cio_id ? personByCioId(state, d.cio_id) : undefined);
   const columns = asked ?? [];
   return {
     header: [

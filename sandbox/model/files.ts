@@ -3,9 +3,11 @@
 // assets at public addresses. Both are served at <origin>/sandbox/files/{id}/{name}, so a
 // client downloads them over HTTP; the same addresses (and data: URLs) are what an import may
 // read its CSV from.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomToken } from '../ids.js';
 import type { HostedFile } from '../records.js';
 import type { State } from '../state.js';
+import { recordById, recordsUnder, removeRecords } from './indexes.js';
 
 /** Export links stop working after this long (Customer.io: 15 minutes). */
 export const LINK_LIFETIME_SECONDS = 15 * 60;
@@ -14,7 +16,8 @@ const LINK_KEY = 'sandbox-file-links';
 
 export function storeFile(state: State, file: { name: string; content_type: string; bytes: Buffer; signed: boolean }, now: number): HostedFile {
   const hosted: HostedFile = {
-    id: randomBytes(12).toString('base64url'),
+    // From ids.ts, so a journal replay hands out the same name (persistence/).
+    id: randomToken(12),
     name: file.name,
     content_type: file.content_type,
     content_base64: file.bytes.toString('base64'),
@@ -26,7 +29,7 @@ export function storeFile(state: State, file: { name: string; content_type: stri
 }
 
 export function removeFile(state: State, id: string): void {
-  state.files = state.files.filter((f) => f.id !== id);
+  removeRecords(state, 'files', [...recordsUnder(state, 'files', `i:${id}`)]);
 }
 
 function signature(fileId: string, expires: number): string {
@@ -48,7 +51,7 @@ export type FileLookup = { file: HostedFile } | { status: 403 | 404; problem: st
 
 /** The file a request for /sandbox/files/{id}/… names, if its link is still good. */
 export function fileForLink(state: State, id: string, query: URLSearchParams, now: number): FileLookup {
-  const file = state.files.find((f) => f.id === id);
+  const file = recordById(state, 'files', id);
   if (!file) return { status: 404, problem: 'no such file (it was deleted, or the link is wrong)' };
   if (!file.signed) return { file };
   const expires = Number(query.get('expires'));

@@ -8,6 +8,7 @@ import type { Attributes, State } from '../state.js';
 import { checkAttributes, checkEvent, checkIdentifier, describeProblems } from '../limits.js';
 import { recordEvent } from './activities.js';
 import { fromCsv } from './csv.js';
+import { relationshipsBetween } from './indexes.js';
 import { createObject, findObject, objectTypeExists, relate, updateObject } from './objects.js';
 import { createPerson, findPerson, isSuppressed, splitIdentifyBody, updateProfile, type IdKind } from './people.js';
 
@@ -90,7 +91,7 @@ function relationshipRow(state: State, job: ImportJob, row: Record<string, strin
   if (!row.object_type_id || !row.object_id) throw new RowProblem('object_type_id and object_id are required');
   const object = findObject(state, { object_type_id: row.object_type_id, object_id: row.object_id });
   if (!object) throw new RowProblem(`no object ${row.object_id} of type ${row.object_type_id}`);
-  const related = state.relationships.some((r) => r.cio_id === person.cio_id && r.object_type_id === object.object_type_id && r.object_id === object.object_id);
+  const related = relationshipsBetween(state, object.object_type_id, object.object_id, person.cio_id, null).length > 0;
   if (related && job.data_to_process === 'only_new') throw new RowSkipped('the relationship exists (only_new)');
   if (!related && job.data_to_process === 'only_existing') throw new RowSkipped('no such relationship (only_existing)');
   const attributes = otherCells(row, [kind, 'object_type_id', 'object_id']);

@@ -1,9 +1,13 @@
 // Objects (companies, accounts…) and their relationships to people, written by Track v2 and
-// read by the App API.
+// read by the App API. Objects are found by type + ID or cio_object_id, relationships by
+// object, person or both, through indexes.ts.
 import { newCioObjectId } from '../ids.js';
 import type { Attributes, Person, Relationship, State, WorkspaceObject } from '../state.js';
 import { applyAttributes, attributesAsText } from './attributes.js';
-import { identifiersOf } from './people.js';
+import {
+  objectByCioId, objectByKey, relationshipsBetween, relationshipsOfObject, relationshipsOfPerson, removeObject, removeRelationships,
+} from './indexes.js';
+import { identifiersOf, personByCioId } from './people.js';
 
 export interface ObjectRef {
   object_type_id?: string | number;
@@ -16,8 +20,8 @@ export function objectTypeExists(state: State, typeId: string): boolean {
 }
 
 export function findObject(state: State, ref: ObjectRef): WorkspaceObject | undefined {
-  if (ref.cio_object_id !== undefined) return state.objects.find((o) => o.cio_object_id === ref.cio_object_id);
-  return state.objects.find((o) => o.object_type_id === String(ref.object_type_id) && o.object_id === ref.object_id);
+  if (ref.cio_object_id !== undefined) return objectByCioId(state, ref.cio_object_id);
+  return ref.object_id === undefined ? undefined : objectByKey(state, String(ref.object_type_id), ref.object_id);
 }
 
 export function createObject(state: State, typeId: string, objectId: string, now: number): WorkspaceObject {
@@ -40,18 +44,16 @@ export function updateObject(object: WorkspaceObject, attributes: Attributes, no
 }
 
 export function deleteObject(state: State, object: WorkspaceObject): void {
-  state.objects = state.objects.filter((o) => o !== object);
-  state.relationships = state.relationships.filter((r) => !(r.object_type_id === object.object_type_id && r.object_id === object.object_id));
+  removeObject(state, object);
+  removeRelationships(state, relationshipsOfObject(state, object.object_type_id, object.object_id));
 }
 
 type Party = { person: Person } | { anonymous_id: string };
 
-function sameParty(r: Relationship, party: Party): boolean {
-  return 'person' in party ? r.cio_id === party.person.cio_id : r.cio_id === null && r.anonymous_id === party.anonymous_id;
-}
-
 export function relate(state: State, object: WorkspaceObject, party: Party, attributes: Attributes, now: number): void {
-  let relationship = state.relationships.find((r) => r.object_type_id === object.object_type_id && r.object_id === object.object_id && sameParty(r, party));
+  let relationship: Relationship | undefined = 'person' in party
+    ? relationshipsBetween(state, object.object_type_id, object.object_id, party.person.cio_id, null)[0]
+    : relationshipsBetween(state, object.object_type_id, object.object_id, null, party.anonymous_id)[0];
   if (!relationship) {
     relationship = {
       object_type_id: object.object_type_id,
@@ -67,9 +69,7 @@ export function relate(state: State, object: WorkspaceObject, party: Party, attr
 }
 
 export function unrelate(state: State, object: WorkspaceObject, person: Person): void {
-  state.relationships = state.relationships.filter(
-    (r) => !(r.object_type_id === object.object_type_id && r.object_id === object.object_id && r.cio_id === person.cio_id),
-  );
+  removeRelationships(state, relationshipsBetween(state, object.object_type_id, object.object_id, person.cio_id, null));
 }
 
 export function objectView(object: WorkspaceObject) {
@@ -83,8 +83,7 @@ export function objectView(object: WorkspaceObject) {
 
 /** A person's relationships, as GET /customers/{id}/relationships lists them. */
 export function personRelationships(state: State, person: Person) {
-  return state.relationships
-    .filter((r) => r.cio_id === person.cio_id)
+  return relationshipsOfPerson(state, person.cio_id)
     .map((r) => {
       const object = findObject(state, { object_type_id: r.object_type_id, object_id: r.object_id });
       return {
@@ -99,9 +98,9 @@ export function personRelationships(state: State, person: Person) {
 /** An object's related people, as GET /objects/{type}/{id}/relationships lists them. */
 export function objectRelationships(state: State, object: WorkspaceObject) {
   const type = state.object_types.find((t) => t.id === object.object_type_id);
-  return state.relationships
-    .filter((r) => r.object_type_id === object.object_type_id && r.object_id === object.object_id && r.cio_id !== null)
-    .map((r) => state.people.find((p) => p.cio_id === r.cio_id))
+  return relationshipsOfObject(state, object.object_type_id, object.object_id)
+    .filter((r) => r.cio_id !== null)
+    .map((r) => personByCioId(state, r.cio_id!))
     .filter((p): p is Person => !!p)
     .map((person) => ({ identifiers: identifiersOf(person), object_type_id: object.object_type_id, object_type_disabled: type ? !type.enabled : false }));
 }

@@ -7,7 +7,8 @@ import { attributeText, setOwn } from './attributes.js';
 import { recordActivity } from './activities.js';
 import { reportChange } from './changes.js';
 import { dropReason, espSuppressionOf } from './esp.js';
-import { identifiersOf, setUnsubscribed } from './people.js';
+import { deliveryById } from './indexes.js';
+import { identifiersOf, personByCioId, setUnsubscribed } from './people.js';
 
 /** Fills `{{customer.x}}` and `{{trigger.x}}` placeholders: enough Liquid to see personalisation work. */
 export function render(text: string | null | undefined, person: Person | undefined, data: Attributes | null | undefined): string | null {
@@ -65,7 +66,7 @@ export function recordDelivery(state: State, entry: NewDelivery, now: number): D
 }
 
 export function findDelivery(state: State, id: string): Delivery | undefined {
-  return state.deliveries.find((d) => d.id === id);
+  return deliveryById(state, id);
 }
 
 /** The ID link metrics give a tracked URL, handed out the first time it is clicked. */
@@ -88,7 +89,7 @@ export function applyMetric(state: State, delivery: Delivery, metric: string, at
   if ((metric === 'failed' || metric === 'bounced' || metric === 'dropped' || metric === 'undeliverable') && details.reason) {
     delivery.failure_message = details.reason;
   }
-  const person = delivery.cio_id ? state.people.find((p) => p.cio_id === delivery.cio_id) : undefined;
+  const person = delivery.cio_id ? personByCioId(state, delivery.cio_id) : undefined;
   recordActivity(state, {
     type: `${metric}_${channelName(delivery.type)}`,
     person,
@@ -103,7 +104,7 @@ export function applyMetric(state: State, delivery: Delivery, metric: string, at
 }
 
 export function deliveryView(state: State, delivery: Delivery) {
-  const person = delivery.cio_id ? state.people.find((p) => p.cio_id === delivery.cio_id) : undefined;
+  const person = delivery.cio_id ? personByCioId(state, delivery.cio_id) : undefined;
   const identifiers = person ? identifiersOf(person) : delivery.identifiers ?? { id: null, email: null, cio_id: '' };
   const updated = Math.max(delivery.created, ...Object.values(delivery.metrics));
   return {

@@ -1,9 +1,16 @@
 // People: finding them by any identifier, creating, updating, deleting, suppressing and
 // merging them. Track writes through these; App reads through them, so both see one workspace.
+// Lookups go through indexes.ts (no scan of everyone); a change of a person's identifiers goes
+// through setIdentity (or is followed by reindexPerson) so the indexes move with it.
 import { newCioId } from '../ids.js';
 import type { Attributes, Person, PersonIdentifiers, State } from '../state.js';
 import { applyAttributes, attributesAsText, ownAttribute, setOwn } from './attributes.js';
 import { reportChange } from './changes.js';
+import {
+  activitiesOfPerson, addMember, addSuppressed, deliveriesOfPerson, hasMember, isSuppressedValue, peopleBy, personBy, reindexActivity,
+  reindexDelivery, reindexPerson, reindexRelationship, relationshipsOfAnonymous, relationshipsOfPerson, removeMember, removePerson,
+  removeRelationships, removeSuppressed, unclaimedActivities,
+} from './indexes.js';
 
 export type IdKind = 'id' | 'email' | 'cio_id' | 'phone';
 
@@ -21,25 +28,22 @@ function withoutCioPrefix(value: string): string {
   return value.startsWith('cio_') ? value.slice(4) : value;
 }
 
-function sameEmail(a: string | null, b: string): boolean {
-  return a !== null && a.toLowerCase() === b.toLowerCase();
+export function findPerson(state: State, kind: IdKind, value: string): Person | undefined {
+  return personBy(state, kind, kind === 'cio_id' ? withoutCioPrefix(value) : value);
 }
 
-export function findPerson(state: State, kind: IdKind, value: string): Person | undefined {
-  switch (kind) {
-    case 'id':
-      return state.people.find((p) => p.id === value);
-    case 'email':
-      return state.people.find((p) => sameEmail(p.email, value));
-    case 'phone':
-      return state.people.find((p) => p.phone === value);
-    case 'cio_id':
-      return state.people.find((p) => p.cio_id === withoutCioPrefix(value));
-  }
+/** The person with exactly this cio_id (no `cio_` prefix taken off). */
+export function personByCioId(state: State, cioId: string): Person | undefined {
+  return personBy(state, 'cio_id', cioId);
+}
+
+/** The person who identified with this anonymous ID, if anyone has. */
+export function personByAnonymousId(state: State, anonymousId: string): Person | undefined {
+  return personBy(state, 'anonymous_id', anonymousId);
 }
 
 export function peopleWithEmail(state: State, email: string): Person[] {
-  return state.people.filter((p) => sameEmail(p.email, email));
+  return [...peopleBy(state, 'email', email)];
 }
 
 /**
@@ -54,11 +58,10 @@ export function resolvePathIdentifier(state: State, identifier: string): { perso
 }
 
 export function isSuppressed(state: State, identity: Identity): boolean {
-  const { ids, emails, phones } = state.suppressed;
   return (
-    (!!identity.id && ids.includes(identity.id)) ||
-    (!!identity.email && emails.some((e) => e.toLowerCase() === identity.email!.toLowerCase())) ||
-    (!!identity.phone && phones.includes(identity.phone))
+    (!!identity.id && isSuppressedValue(state, 'id', identity.id)) ||
+    (!!identity.email && isSuppressedValue(state, 'email', identity.email)) ||
+    (!!identity.phone && isSuppressedValue(state, 'phone', identity.phone))
   );
 }
 
@@ -91,6 +94,7 @@ export function setIdentity(person: Person, identity: Identity, at: number): voi
     person[key] = value === null || value === '' ? null : String(value);
     applyAttributes(person, { [key]: person[key] }, at);
   }
+  reindexPerson(person);
 }
 
 export function identifiersOf(person: Person): PersonIdentifiers {
@@ -99,15 +103,18 @@ export function identifiersOf(person: Person): PersonIdentifiers {
 
 /** Anonymous activity and relationships under this anonymous ID become the person's. */
 export function adoptAnonymous(state: State, person: Person, anonymousId: string): void {
-  if (!person.anonymous_ids.includes(anonymousId)) person.anonymous_ids.push(anonymousId);
-  for (const activity of state.activities) {
-    if (activity.cio_id === null && activity.anonymous_id === anonymousId) {
-      activity.cio_id = person.cio_id;
-      activity.identifiers = identifiersOf(person);
-    }
+  if (!person.anonymous_ids.includes(anonymousId)) {
+    person.anonymous_ids.push(anonymousId);
+    reindexPerson(person);
   }
-  for (const relationship of state.relationships) {
-    if (relationship.cio_id === null && relationship.anonymous_id === anonymousId) relationship.cio_id = person.cio_id;
+  for (const activity of [...unclaimedActivities(state, anonymousId)]) {
+    activity.cio_id = person.cio_id;
+    activity.identifiers = identifiersOf(person);
+    reindexActivity(state, activity);
+  }
+  for (const relationship of [...relationshipsOfAnonymous(state, anonymousId)]) {
+    relationship.cio_id = person.cio_id;
+    reindexRelationship(state, relationship);
   }
 }
 
@@ -140,7 +147,7 @@ export function updateProfile(state: State, person: Person, changes: ProfileChan
   if (changes.identity) {
     const identity = { ...changes.identity };
     // An ID that belongs to someone else is not taken over (Customer.io's "Attribute Update Failure").
-    if (identity.id && state.people.some((p) => p !== person && p.id === identity.id)) delete identity.id;
+    if (identity.id && peopleBy(state, 'id', identity.id).some((p) => p !== person)) delete identity.id;
     setIdentity(person, identity, at);
   }
   applyAttributes(person, changes.attributes, at);
@@ -178,27 +185,21 @@ export function customerView(person: Person) {
 }
 
 export function deletePerson(state: State, person: Person): void {
-  state.people = state.people.filter((p) => p !== person);
-  for (const segment of state.segments) segment.members = segment.members.filter((m) => m !== person.cio_id);
-  state.relationships = state.relationships.filter((r) => r.cio_id !== person.cio_id);
-  for (const activity of state.activities) {
-    if (activity.cio_id === person.cio_id) activity.deleted = true;
-  }
+  removePerson(state, person);
+  for (const segment of state.segments) removeMember(state, segment, person.cio_id);
+  removeRelationships(state, relationshipsOfPerson(state, person.cio_id));
+  for (const activity of activitiesOfPerson(state, person.cio_id)) activity.deleted = true;
 }
 
 /** Deletes the profile and blocks its identifiers from coming back until unsuppressed. */
 export function suppressIdentity(state: State, identity: Identity): void {
-  const { suppressed } = state;
-  if (identity.id && !suppressed.ids.includes(identity.id)) suppressed.ids.push(identity.id);
-  if (identity.email && !suppressed.emails.includes(identity.email)) suppressed.emails.push(identity.email);
-  if (identity.phone && !suppressed.phones.includes(identity.phone)) suppressed.phones.push(identity.phone);
+  if (identity.id) addSuppressed(state, 'id', identity.id);
+  if (identity.email) addSuppressed(state, 'email', identity.email);
+  if (identity.phone) addSuppressed(state, 'phone', identity.phone);
 }
 
 export function unsuppressIdentity(state: State, value: string): void {
-  const { suppressed } = state;
-  suppressed.ids = suppressed.ids.filter((v) => v !== value);
-  suppressed.emails = suppressed.emails.filter((v) => v.toLowerCase() !== value.toLowerCase());
-  suppressed.phones = suppressed.phones.filter((v) => v !== value);
+  removeSuppressed(state, value);
 }
 
 /** The secondary person's data moves to the primary (the primary's values win); the secondary is deleted. */
@@ -216,24 +217,32 @@ export function mergePeople(state: State, primary: Person, secondary: Person, no
   }
   primary.topics = { ...secondary.topics, ...primary.topics };
   primary.anonymous_ids = [...new Set([...primary.anonymous_ids, ...secondary.anonymous_ids])];
+  reindexPerson(primary);
   for (const segment of state.segments) {
-    if (segment.members.includes(secondary.cio_id) && !segment.members.includes(primary.cio_id)) segment.members.push(primary.cio_id);
+    if (hasMember(state, segment, secondary.cio_id)) addMember(state, segment, primary.cio_id);
   }
-  for (const activity of state.activities) {
-    if (activity.cio_id === secondary.cio_id) {
-      activity.cio_id = primary.cio_id;
-      activity.identifiers = identifiersOf(primary);
-    }
+  for (const activity of [...activitiesOfPerson(state, secondary.cio_id)]) {
+    activity.cio_id = primary.cio_id;
+    activity.identifiers = identifiersOf(primary);
+    reindexActivity(state, activity);
   }
-  for (const delivery of state.deliveries) {
-    if (delivery.cio_id === secondary.cio_id) delivery.cio_id = primary.cio_id;
+  for (const delivery of [...deliveriesOfPerson(state, secondary.cio_id)]) {
+    delivery.cio_id = primary.cio_id;
+    reindexDelivery(state, delivery);
   }
-  for (const relationship of state.relationships) {
-    if (relationship.cio_id === secondary.cio_id) relationship.cio_id = primary.cio_id;
+  for (const relationship of [...relationshipsOfPerson(state, secondary.cio_id)]) {
+    relationship.cio_id = primary.cio_id;
+    reindexRelationship(state, relationship);
   }
-  state.relationships = state.relationships.filter(
-    (r, i, all) => all.findIndex((o) => o.cio_id === r.cio_id && o.object_type_id === r.object_type_id && o.object_id === r.object_id) === i,
-  );
+  // The primary keeps one relationship per object: the first in the workspace's order.
+  const seen = new Set<string>();
+  const repeated = relationshipsOfPerson(state, primary.cio_id).filter((r) => {
+    const key = `${r.object_type_id}\u0000${r.object_id}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    return false;
+  });
+  removeRelationships(state, repeated);
   primary.updated_at = now;
   deletePerson(state, secondary);
 }

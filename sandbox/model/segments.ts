@@ -2,13 +2,15 @@
 // segments are a filter evaluated against the people as they are now.
 import type { Person, Segment, State } from '../state.js';
 import { personMatches } from './filters.js';
+import { hasMember } from './indexes.js';
+import { personByCioId } from './people.js';
 
 export function findSegment(state: State, id: number): Segment | undefined {
   return state.segments.find((s) => s.id === id);
 }
 
 export function isMember(state: State, segment: Segment, person: Person, depth = 0): boolean {
-  if (segment.type === 'manual') return segment.members.includes(person.cio_id);
+  if (segment.type === 'manual') return hasMember(state, segment, person.cio_id);
   return segment.filter ? personMatches(segment.filter, person, inSegment(state), depth) : false;
 }
 
@@ -22,7 +24,7 @@ export function inSegment(state: State) {
 
 export function membersOf(state: State, segment: Segment): Person[] {
   if (segment.type === 'manual') {
-    return segment.members.map((cioId) => state.people.find((p) => p.cio_id === cioId)).filter((p): p is Person => !!p);
+    return segment.members.map((cioId) => personByCioId(state, cioId)).filter((p): p is Person => !!p);
   }
   return state.people.filter((p) => isMember(state, segment, p));
 }

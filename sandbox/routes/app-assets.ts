@@ -7,6 +7,7 @@ import { appError, noContent, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import type { UploadedFile } from '../multipart.js';
 import { fileUrl, removeFile, storeFile } from '../model/files.js';
+import { recordById, removeRecords } from '../model/indexes.js';
 import { appFail, intParam, objectBody, requireString } from './common.js';
 import { foldersCovered, pageOf, queryFlag, wouldLoop } from './page.js';
 
@@ -18,7 +19,7 @@ function folderView(folder: AssetFolder) {
 }
 
 function assetView(ctx: Context, asset: Asset) {
-  const file = ctx.state.files.find((f) => f.id === asset.file_id);
+  const file = recordById(ctx.state, 'files', asset.file_id);
   return {
     id: asset.id, name: asset.name, parent_folder_id: asset.parent_folder_id,
     path: file ? fileUrl(ctx.origin, file, ctx.now) : '', size: asset.size, created: asset.created, updated: asset.updated,
@@ -26,7 +27,7 @@ function assetView(ctx: Context, asset: Asset) {
 }
 
 function folderById(ctx: Context, id: number): AssetFolder {
-  const folder = ctx.state.asset_folders.find((f) => f.id === id);
+  const folder = recordById(ctx.state, 'asset_folders', id);
   if (!folder) throw appError(404, `asset folder ${id} not found`);
   return folder;
 }
@@ -36,7 +37,7 @@ function parentFolder(ctx: Context, value: unknown): number | null {
   if (value === undefined || value === null || value === '' || Number(value) === 0) return null;
   const id = Number(value);
   if (!Number.isInteger(id) || id < 0) throw appError(400, `parent_folder_id must be a folder ID (got ${String(value)})`);
-  if (!ctx.state.asset_folders.some((f) => f.id === id)) throw appError(404, `asset folder ${id} not found`);
+  if (!recordById(ctx.state, 'asset_folders', id)) throw appError(404, `asset folder ${id} not found`);
   return id;
 }
 
@@ -69,7 +70,7 @@ function upload(ctx: Context) {
 
 function assetFromPath(ctx: Context): Asset {
   const id = intParam(ctx, 'asset_id');
-  const asset = ctx.state.assets.find((a) => a.id === id);
+  const asset = recordById(ctx.state, 'assets', id);
   if (!asset) throw appError(404, `asset ${id} not found`);
   return asset;
 }
@@ -102,7 +103,7 @@ function deleteFolder(ctx: Context) {
   const folder = folderById(ctx, intParam(ctx, 'folder_id'));
   const holds = ctx.state.assets.some((a) => a.parent_folder_id === folder.id) || ctx.state.asset_folders.some((f) => f.parent_folder_id === folder.id);
   if (holds) throw appError(400, `asset folder ${folder.id} is not empty: move or delete what it holds first`);
-  ctx.state.asset_folders = ctx.state.asset_folders.filter((f) => f !== folder);
+  removeRecords(ctx.state, 'asset_folders', [folder]);
   return noContent();
 }
 
@@ -117,7 +118,7 @@ export const appAssetRoutes: Route[] = [
     method: 'DELETE', path: '/assets/files/{asset_id}', operations: ['delete_asset'],
     handle: (ctx) => {
       const asset = assetFromPath(ctx);
-      ctx.state.assets = ctx.state.assets.filter((a) => a !== asset);
+      removeRecords(ctx.state, 'assets', [asset]);
       removeFile(ctx.state, asset.file_id);
       return noContent();
     },

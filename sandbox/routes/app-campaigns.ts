@@ -31,7 +31,7 @@ export const appCampaignRoutes: Route[] = [
   { method: 'GET', path: '/campaigns', operations: ['list_campaigns', 'list_campaigns_ddl'], beta: true, handle: (ctx) => ok({ campaigns: ctx.state.campaigns.map(campaignView) }) },
   { method: 'GET', path: '/campaigns/{campaign_id}', operations: ['get_campaign'], beta: true, handle: (ctx) => ok({ campaign: campaignView(campaignFromPath(ctx)) }) },
   {
-    method: 'GET', path: '/campaigns/{campaign_id}/actions', operations: ['list_campaign_actions'], beta: true,
+    method: 'GET', path: '/campaigns/{campaign_id}/actions', operations: ['list_campaign_actions', 'list_campaign_actions_ddl'], beta: true,
     handle: (ctx) => {
       const page = cursorPage(campaignFromPath(ctx).actions, ctx.query, { defaultLimit: 10, maxLimit: 100 });
       return ok({ actions: page.items.map((a) => actionView(a)), next: page.next });

@@ -1,8 +1,7 @@
 // What is done with a Design Studio email: versions (snapshots to restore), publishing (each
 // language gets a template ID; the messages it is linked to take the published content),
 // linking to a message, and the preview, render and review of its HTML.
-import { randomUUID } from 'node:crypto';
-import { nextNumber, ulid } from '../ids.js';
+import { nextNumber, ulid, uuid } from '../ids.js';
 import type { DesignEmail, DesignLink, DesignPublish, DesignVersion } from '../records.js';
 import { appError, noContent, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
@@ -10,6 +9,7 @@ import {
   applyToLinks, applyToTarget, defaultEmail, emailNode, renderedHtml, renderedText, targetOf, translationsOf,
 } from '../model/design-studio.js';
 import { componentsUsed, linksOf, renderLiquid, review } from '../model/design-render.js';
+import { recordById, recordsUnder, reindexRecord, removeRecords } from '../model/indexes.js';
 import { appFail, objectBody, queryNumber, requireString } from './common.js';
 
 const SCOPES = ['customer', 'event', 'trigger', 'objects', 'campaign', 'journey', 'message'];
@@ -22,7 +22,7 @@ function nodesOf(ctx: Context, email: DesignEmail): DesignEmail[] {
 function takeVersion(ctx: Context, email: DesignEmail, name: string, description: string | null, onPublish: boolean): DesignVersion {
   const nodes = nodesOf(ctx, email);
   const version: DesignVersion = {
-    id: randomUUID(), name, description, node_id: email.id, created: ctx.now, created_on_publish: onPublish,
+    id: uuid(), name, description, node_id: email.id, created: ctx.now, created_on_publish: onPublish,
     nodes: structuredClone(nodes),
     components: structuredClone(componentsUsed(nodes.map((n) => n.content.html ?? '').join('\n'), ctx.state.design_studio.components)),
   };
@@ -39,8 +39,8 @@ function versionView(version: DesignVersion) {
 
 function versionOf(ctx: Context): { email: DesignEmail; version: DesignVersion } {
   const email = defaultEmail(ctx.state, ctx.params.email_id);
-  const version = ctx.state.design_studio.versions.find((v) => v.id === ctx.params.version_id && v.node_id === email.id);
-  if (!version) throw appError(404, `email ${email.id} has no version ${ctx.params.version_id}`);
+  const version = recordById(ctx.state, 'design_versions', ctx.params.version_id);
+  if (!version || version.node_id !== email.id) throw appError(404, `email ${email.id} has no version ${ctx.params.version_id}`);
   return { email, version };
 }
 
@@ -48,8 +48,8 @@ function listVersions(ctx: Context) {
   const email = defaultEmail(ctx.state, ctx.params.email_id);
   const from = queryNumber(ctx, 'start_date');
   const to = queryNumber(ctx, 'end_date');
-  const versions = ctx.state.design_studio.versions
-    .filter((v) => v.node_id === email.id && (from === undefined || v.created >= from) && (to === undefined || v.created <= to))
+  const versions = recordsUnder(ctx.state, 'design_versions', `n:${email.id}`)
+    .filter((v) => (from === undefined || v.created >= from) && (to === undefined || v.created <= to))
     .sort((a, b) => b.created - a.created);
   return ok({ versions: versions.map(versionView) });
 }
@@ -72,7 +72,7 @@ function getVersion(ctx: Context) {
 function restore(ctx: Context) {
   const { email, version } = versionOf(ctx);
   const studio = ctx.state.design_studio;
-  studio.emails = studio.emails.filter((e) => e.language_group_id !== email.id);
+  removeRecords(ctx.state, 'design_emails', [...recordsUnder(ctx.state, 'design_emails', `g:${email.id}`)]);
   for (const node of version.nodes) {
     const current = { ...structuredClone(node), updated: ctx.now, unpublished: true };
     if (node.id === email.id) Object.assign(current, { links: email.links, template_id: email.template_id, published_at: email.published_at, name: email.name, parent_folder_id: email.parent_folder_id });
@@ -101,8 +101,8 @@ function publishStatus(ctx: Context) {
   const email = defaultEmail(ctx.state, ctx.params.email_id);
   const id = ctx.query.get('publish_id');
   if (!id) throw appError(400, 'publish_id is required');
-  const record = ctx.state.design_studio.publishes.find((p) => p.id === id && p.email_id === email.id);
-  if (!record) throw appError(404, `email ${email.id} has no publish ${id}`);
+  const record = recordById(ctx.state, 'design_publishes', id);
+  if (!record || record.email_id !== email.id) throw appError(404, `email ${email.id} has no publish ${id}`);
   return ok({ status: 'done', mappings: record.mappings });
 }
 
@@ -163,8 +163,11 @@ function link(ctx: Context) {
   if (target.linkedTo && target.linkedTo !== email) {
     if (body.force !== true) throw appError(409, `${type} ${id} is linked to Design Studio email ${target.linkedTo.id}; link with force to take it over`);
     target.linkedTo.links = target.linkedTo.links.filter((l) => !(l.type === type && l.id === id));
+    // Links are keys of the email index (which email a message is linked to): moved in place.
+    reindexRecord(ctx.state, 'design_emails', target.linkedTo);
   }
   email.links = [...email.links.filter((l) => !(l.type === type && l.id === id)), { type, id, template_id: target.template_id }];
+  reindexRecord(ctx.state, 'design_emails', email);
   applyToTarget(ctx.state, email, target.row, ctx.now);
   email.updated = ctx.now;
   return ok({ node_id: email.id, target: { type, [TARGET_KEYS[type]]: id }, template_id: target.template_id });
@@ -188,13 +191,13 @@ export const appDesignPublishingRoutes: Route[] = [
     method: 'DELETE', path: '/design_studio/emails/{email_id}/versions/{version_id}', operations: ['delete_design_email_version'],
     handle: (ctx) => {
       const { version } = versionOf(ctx);
-      ctx.state.design_studio.versions = ctx.state.design_studio.versions.filter((v) => v !== version);
+      removeRecords(ctx.state, 'design_versions', [version]);
       return noContent();
     },
   },
   { method: 'POST', path: '/design_studio/emails/{email_id}/publish', operations: ['publish_design_email'], handle: publish },
   { method: 'GET', path: '/design_studio/emails/{email_id}/publish_status', operations: ['get_design_email_publish_status'], handle: publishStatus },
-  { method: 'POST', path: '/design_studio/emails/{email_id}/preview', operations: ['preview_design_email'], handle: preview },
+  { method: 'POST', path: '/design_studio/emails/{email_id}/preview', operations: ['preview_design_email'], changes: false, handle: preview },
   { method: 'GET', path: '/design_studio/emails/{email_id}/render', operations: ['render_design_email'], handle: render },
   {
     method: 'GET', path: '/design_studio/emails/{email_id}/review', operations: ['get_design_email_review'],

@@ -1,13 +1,14 @@
 // Design Studio (/v1/design_studio): folders, components (reusable HTML placed by their tag)
 // and emails with their translations. Lists are page-numbered and filtered by folder, dates,
 // and for emails by template, translation and link flags.
-import { randomUUID } from 'node:crypto';
+import { uuid } from '../ids.js';
 import type { DesignComponent, DesignEmail, DesignFolder } from '../records.js';
 import { appError, noContent, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import {
   componentView, contentFrom, DEFAULT_ENVELOPE, defaultEmail, emailNode, emailView, envelopeFrom, listedEmail, touch, translationsOf, translationView,
 } from '../model/design-studio.js';
+import { recordById, recordsUnder, removeRecords } from '../model/indexes.js';
 import { appFail, objectBody, queryNumber, requireString } from './common.js';
 import { foldersCovered, pageOf, queryFlag, wouldLoop } from './page.js';
 
@@ -15,7 +16,7 @@ const FOLDER_NAME = /^[^<>:"/\\|?*.]+$/;
 const TAG = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 function folderById(ctx: Context, id: string): DesignFolder {
-  const folder = ctx.state.design_studio.folders.find((f) => f.id === id);
+  const folder = recordById(ctx.state, 'design_folders', id);
   if (!folder) throw appError(404, `Design Studio folder ${id} not found`);
   return folder;
 }
@@ -75,7 +76,7 @@ function createFolder(ctx: Context) {
   const body = objectBody(ctx, appFail);
   const name = requireString(body.name, 'name', appFail);
   if (!FOLDER_NAME.test(name) || name.length > 170) throw appError(400, 'folder names have up to 170 characters and none of < > : " / \\ | ? * .');
-  const folder: DesignFolder = { id: randomUUID(), name, parent_folder_id: parentFolder(ctx, body.parent_folder_id), created: ctx.now, updated: ctx.now };
+  const folder: DesignFolder = { id: uuid(), name, parent_folder_id: parentFolder(ctx, body.parent_folder_id), created: ctx.now, updated: ctx.now };
   ctx.state.design_studio.folders.push(folder);
   return ok({ folder });
 }
@@ -95,14 +96,14 @@ function deleteFolder(ctx: Context) {
   if ([...studio.folders, ...studio.components, ...studio.emails].some((item) => item.parent_folder_id === folder.id)) {
     throw appError(400, `Design Studio folder ${folder.id} is not empty: move or delete what it holds first`);
   }
-  studio.folders = studio.folders.filter((f) => f !== folder);
+  removeRecords(ctx.state, 'design_folders', [folder]);
   return noContent();
 }
 
 // Components
 
 function componentById(ctx: Context): DesignComponent {
-  const component = ctx.state.design_studio.components.find((c) => c.id === ctx.params.component_id);
+  const component = recordById(ctx.state, 'design_components', ctx.params.component_id);
   if (!component) throw appError(404, `Design Studio component ${ctx.params.component_id} not found`);
   return component;
 }
@@ -118,7 +119,7 @@ function createComponent(ctx: Context) {
   checkTag(ctx, tag);
   if (typeof body.content !== 'string') throw appError(400, 'content (the component’s HTML) is required');
   const component: DesignComponent = {
-    id: randomUUID(), name: requireString(body.name, 'name', appFail), tag, content: body.content,
+    id: uuid(), name: requireString(body.name, 'name', appFail), tag, content: body.content,
     parent_folder_id: parentFolder(ctx, body.parent_folder_id), created: ctx.now, updated: ctx.now,
   };
   ctx.state.design_studio.components.push(component);
@@ -145,7 +146,7 @@ function updateComponent(ctx: Context) {
 
 function createEmail(ctx: Context) {
   const body = objectBody(ctx, appFail);
-  const id = randomUUID();
+  const id = uuid();
   const email: DesignEmail = {
     id, name: requireString(body.name, 'name', appFail), language: '', language_group_id: id,
     parent_folder_id: parentFolder(ctx, body.parent_folder_id), is_template: body.is_template === true,
@@ -182,9 +183,9 @@ function updateEmail(ctx: Context) {
 
 function deleteEmail(ctx: Context) {
   const email = defaultEmail(ctx.state, ctx.params.email_id);
-  const studio = ctx.state.design_studio;
-  studio.emails = studio.emails.filter((e) => e.language_group_id !== email.id);
-  studio.versions = studio.versions.filter((v) => v.node_id !== email.id);
+  // The email and its translations (its language group), and its versions.
+  removeRecords(ctx.state, 'design_emails', [...recordsUnder(ctx.state, 'design_emails', `g:${email.id}`)]);
+  removeRecords(ctx.state, 'design_versions', [...recordsUnder(ctx.state, 'design_versions', `n:${email.id}`)]);
   return noContent();
 }
 
@@ -203,7 +204,7 @@ function addTranslation(ctx: Context) {
   if (translationsOf(ctx.state, email).some((t) => t.language === language)) throw appError(400, `email ${email.id} already has a ${language} translation`);
   // What the translation does not give is the email's own.
   const translation: DesignEmail = {
-    ...structuredClone(email), id: randomUUID(), language, language_group_id: email.id, links: [], template_id: null, published_at: null, unpublished: true, created: ctx.now, updated: ctx.now,
+    ...structuredClone(email), id: uuid(), language, language_group_id: email.id, links: [], template_id: null, published_at: null, unpublished: true, created: ctx.now, updated: ctx.now,
   };
   translation.content = contentFrom(body.content, translation.content);
   translation.envelope = envelopeFrom(ctx.state, body.envelope, translation.envelope);
@@ -248,7 +249,7 @@ export const appDesignRoutes: Route[] = [
     method: 'DELETE', path: '/design_studio/components/{component_id}', operations: ['delete_design_component'],
     handle: (ctx) => {
       const component = componentById(ctx);
-      ctx.state.design_studio.components = ctx.state.design_studio.components.filter((c) => c !== component);
+      removeRecords(ctx.state, 'design_components', [component]);
       return noContent();
     },
   },
@@ -275,7 +276,7 @@ export const appDesignRoutes: Route[] = [
     method: 'DELETE', path: '/design_studio/emails/{email_id}/languages/{language}', operations: ['delete_design_email_translation'],
     handle: (ctx) => {
       const translation = translationOf(ctx);
-      ctx.state.design_studio.emails = ctx.state.design_studio.emails.filter((e) => e !== translation);
+      removeRecords(ctx.state, 'design_emails', [translation]);
       touch(defaultEmail(ctx.state, ctx.params.email_id), ctx.now);
       return noContent();
     },

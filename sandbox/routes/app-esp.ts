@@ -9,6 +9,7 @@ import type { EspSuppression } from '../state.js';
 import { cursorPage } from '../paging.js';
 import { looksLikeEmail } from '../model/people.js';
 import { SUPPRESSION_TYPES } from '../model/esp.js';
+import { recordsUnder, removeRecords } from '../model/indexes.js';
 
 function typeOf(ctx: Context): EspSuppression['type'] {
   const type = ctx.params.suppression_type;
@@ -32,7 +33,8 @@ function view(entry: EspSuppression) {
 
 function ofType(ctx: Context, type: string): EspSuppression[] {
   const email = ctx.query.get('email')?.toLowerCase();
-  return ctx.state.esp_suppressions.filter((s) => s.type === type && (!email || s.email.toLowerCase() === email)).sort((a, b) => a.created - b.created || a.email.localeCompare(b.email));
+  const entries = email ? recordsUnder(ctx.state, 'esp_suppressions', `e:${email}`) : ctx.state.esp_suppressions;
+  return entries.filter((s) => s.type === type).sort((a, b) => a.created - b.created || a.email.localeCompare(b.email));
 }
 
 function list(ctx: Context) {
@@ -55,14 +57,15 @@ function listForDomain(ctx: Context) {
 /** Every list the address is on; `category` names the first. */
 function search(ctx: Context) {
   const address = addressOf(ctx).toLowerCase();
-  const found = SUPPRESSION_TYPES.flatMap((type) => ctx.state.esp_suppressions.filter((s) => s.type === type && s.email.toLowerCase() === address));
+  const listed = recordsUnder(ctx.state, 'esp_suppressions', `e:${address}`);
+  const found = SUPPRESSION_TYPES.flatMap((type) => listed.filter((s) => s.type === type));
   return ok({ ...(found.length ? { category: found[0].type } : {}), suppressions: found.map((s) => ({ ...view(s), category: s.type })) });
 }
 
 function add(ctx: Context) {
   const type = typeOf(ctx);
   const email = addressOf(ctx);
-  if (!ctx.state.esp_suppressions.some((s) => s.type === type && s.email.toLowerCase() === email.toLowerCase())) {
+  if (!recordsUnder(ctx.state, 'esp_suppressions', `e:${email.toLowerCase()}`).some((s) => s.type === type)) {
     ctx.state.esp_suppressions.push({ type, email, created: ctx.now, reason: 'Added through the API', status: '' });
   }
   return ok({});
@@ -71,9 +74,8 @@ function add(ctx: Context) {
 function remove(ctx: Context) {
   const type = typeOf(ctx);
   const email = addressOf(ctx).toLowerCase();
-  const before = ctx.state.esp_suppressions.length;
-  ctx.state.esp_suppressions = ctx.state.esp_suppressions.filter((s) => !(s.type === type && s.email.toLowerCase() === email));
-  if (ctx.state.esp_suppressions.length === before) throw appError(404, `${ctx.params.email_address} is not on the ${type} list`);
+  const listed = recordsUnder(ctx.state, 'esp_suppressions', `e:${email}`).filter((s) => s.type === type);
+  if (removeRecords(ctx.state, 'esp_suppressions', listed) === 0) throw appError(404, `${ctx.params.email_address} is not on the ${type} list`);
   return noContent();
 }
 

@@ -6,6 +6,7 @@ import type { Context, Route } from '../router.js';
 import type { Delivery } from '../state.js';
 import { createExport, customersCsv, deliveriesCsv, exportView } from '../model/exports.js';
 import { fileUrl } from '../model/files.js';
+import { recordById } from '../model/indexes.js';
 import { personMatches, type Filter } from '../model/filters.js';
 import { inSegment } from '../model/segments.js';
 import { appFail, intParam, objectBody } from './common.js';
@@ -21,7 +22,7 @@ function attributeList(value: unknown): string[] | undefined {
 
 function exportFromPath(ctx: Context) {
   const id = intParam(ctx, 'export_id');
-  const job = ctx.state.exports.find((e) => e.id === id);
+  const job = recordById(ctx.state, 'exports', id);
   if (!job) throw appError(404, `export ${id} not found`);
   return job;
 }
@@ -77,7 +78,7 @@ function exportDeliveries(ctx: Context) {
 
 function download(ctx: Context) {
   const job = exportFromPath(ctx);
-  const file = ctx.state.files.find((f) => f.id === job.file_id);
+  const file = recordById(ctx.state, 'files', job.file_id);
   if (job.status !== 'done' || !file) throw appError(400, `export ${job.id} has no file to download`);
   job.downloads++;
   return ok({ url: fileUrl(ctx.origin, file, ctx.now) });
@@ -88,5 +89,6 @@ export const appExportRoutes: Route[] = [
   { method: 'POST', path: '/exports/customers', operations: ['export_customers'], handle: exportCustomers },
   { method: 'POST', path: '/exports/deliveries', operations: ['export_deliveries'], handle: exportDeliveries },
   { method: 'GET', path: '/exports/{export_id}', operations: ['get_export'], handle: (ctx) => ok({ export: exportView(exportFromPath(ctx)) }) },
-  { method: 'GET', path: '/exports/{export_id}/download', operations: ['download_export'], handle: download },
+  // Each download is counted on the export (`downloads`), so this GET is a change.
+  { method: 'GET', path: '/exports/{export_id}/download', operations: ['download_export'], changes: true, handle: download },
 ];

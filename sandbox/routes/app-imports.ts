@@ -7,6 +7,7 @@ import { appError, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import { createExport } from '../model/exports.js';
 import { readUrl } from '../model/files.js';
+import { recordById } from '../model/indexes.js';
 import { runImport, type RowOutcome } from '../model/imports.js';
 import { appFail, intParam, objectBody, requireString } from './common.js';
 
@@ -83,7 +84,7 @@ function create(ctx: Context) {
 
 function importFromPath(ctx: Context): ImportJob {
   const id = intParam(ctx, 'import_id');
-  const job = ctx.state.imports.find((i) => i.id === id);
+  const job = recordById(ctx.state, 'imports', id);
   if (!job) throw appError(404, `import ${id} not found`);
   return job;
 }

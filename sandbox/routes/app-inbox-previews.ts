@@ -8,6 +8,7 @@ import type { InboxPreviewJob } from '../records.js';
 import { appError, ok, type Reply } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import { emailNode, renderedHtml } from '../model/design-studio.js';
+import { recordsUnder } from '../model/indexes.js';
 import { solidPng } from '../model/png.js';
 import { appFail, intParam, objectBody } from './common.js';
 
@@ -35,7 +36,7 @@ function jobView(job: InboxPreviewJob) {
 function jobOf(ctx: Context): InboxPreviewJob {
   const node = emailNode(ctx.state, ctx.params.email_id);
   const runId = intParam(ctx, 'run_id');
-  const job = ctx.state.design_studio.inbox_previews.find((j) => j.run_id === runId && j.node_id === node.id);
+  const job = recordsUnder(ctx.state, 'inbox_previews', `i:${runId}`).find((j) => j.node_id === node.id);
   if (!job) throw appError(404, `email ${node.id} has no inbox preview job ${runId}`);
   return job;
 }
@@ -48,7 +49,7 @@ function createJob(ctx: Context) {
   const unknown = clients.filter((id) => !INBOX_CLIENTS.some((c) => c.id === id));
   if (unknown.length) throw appError(400, `unknown client IDs: ${unknown.join(', ')} (List inbox preview clients has them)`);
   const fingerprint = createHash('sha256').update(JSON.stringify([node.id, renderedHtml(ctx.state, node), [...clients].sort(), body.sample_data ?? null, body.lax_mode === true])).digest('hex');
-  const earlier = ctx.state.design_studio.inbox_previews.find((j) => j.fingerprint === fingerprint);
+  const earlier = recordsUnder(ctx.state, 'inbox_previews', `f:${fingerprint}`)[0];
   if (earlier) return ok({ run_id: earlier.run_id, replayed: true });
 
   // One credit per client, from the tiers that still have some, in order.

@@ -8,6 +8,7 @@ import { ulid } from '../ids.js';
 import type { LiveNotification } from '../records.js';
 import { appError, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
+import { recordById } from '../model/indexes.js';
 import { findPerson, type IdKind } from '../model/people.js';
 import { appFail, objectBody, requireString } from './common.js';
 
@@ -69,7 +70,7 @@ function start(ctx: Context) {
 }
 
 function active(ctx: Context, id: unknown): LiveNotification {
-  const notification = ctx.state.live_notifications.find((n) => n.instance_id === id);
+  const notification = typeof id === 'string' ? recordById(ctx.state, 'live_notifications', id) : undefined;
   if (!notification) throw appError(404, `live notification ${String(id)} not found`);
   const state = current(notification, ctx.now);
   if (state !== 'active') throw appError(409, `live notification ${notification.instance_id} has ${state === 'expired' ? 'expired' : 'ended'}`);
@@ -92,7 +93,7 @@ function change(operation: 'update' | 'end') {
 }
 
 function view(ctx: Context) {
-  const notification = ctx.state.live_notifications.find((n) => n.instance_id === ctx.params.instance_id);
+  const notification = recordById(ctx.state, 'live_notifications', ctx.params.instance_id);
   if (!notification) throw appError(404, `live notification ${ctx.params.instance_id} not found`);
   const state = current(notification, ctx.now);
   return ok({

@@ -7,11 +7,12 @@ import type { NewsletterTestGroup } from '../records.js';
 import { appError, noContent, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import type { Newsletter, NewsletterContent } from '../state.js';
+import { recordsUnder } from '../model/indexes.js';
 import { appFail, objectBody, requireString } from './common.js';
 import { baseContents, contentChanges, contentView, newsletterFromPath, newsletterView, scheduleFrom } from './app-newsletters.js';
 
-function groupsOf(ctx: Context, newsletter: Newsletter): NewsletterTestGroup[] {
-  return ctx.state.newsletter_test_groups.filter((g) => g.newsletter_id === newsletter.id);
+function groupsOf(ctx: Context, newsletter: Newsletter): readonly NewsletterTestGroup[] {
+  return recordsUnder(ctx.state, 'newsletter_test_groups', `n:${newsletter.id}`);
 }
 
 function contentsOf(ctx: Context, newsletter: Newsletter, group: NewsletterTestGroup): NewsletterContent[] {

@@ -8,6 +8,7 @@ import { appError, noContent, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import type { DeliveryType, Newsletter, NewsletterContent, Person, State } from '../state.js';
 import { personMatches, type Filter } from '../model/filters.js';
+import { recordsUnder } from '../model/indexes.js';
 import { recordDelivery, render } from '../model/outbox.js';
 import { inSegment } from '../model/segments.js';
 import { appFail, intParam, objectBody, requireString } from './common.js';
@@ -100,7 +101,7 @@ function send(ctx: Context, newsletter: Newsletter): void {
   const test = inSegment(ctx.state);
   const people = ctx.state.people.filter((p) => personMatches(newsletter.recipients, p, test) && subscribed(ctx.state, newsletter, p));
   // Without test groups everyone gets the newsletter's own contents; with them, the groups take turns.
-  const groups = ctx.state.newsletter_test_groups.filter((g) => g.newsletter_id === newsletter.id);
+  const groups = recordsUnder(ctx.state, 'newsletter_test_groups', `n:${newsletter.id}`);
   const variants = groups.length === 0 ? [baseContents(newsletter)] : groups.map((g, i) => (i === 0 ? baseContents(newsletter) : newsletter.contents.filter((c) => c.test_group_id === g.id)));
   for (const [index, person] of people.entries()) {
     const content = contentForPerson(variants[index % variants.length], person);

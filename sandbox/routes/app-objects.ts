@@ -49,7 +49,8 @@ function relationships(ctx: Context) {
 
 export const appObjectRoutes: Route[] = [
   { method: 'GET', path: '/object_types', operations: ['list_object_types', 'list_object_types_ddl'], handle: types },
-  { method: 'POST', path: '/objects', operations: ['search_objects'], handle: search },
+  // A search: a POST that changes nothing, so it is not journaled.
+  { method: 'POST', path: '/objects', operations: ['search_objects'], changes: false, handle: search },
   { method: 'GET', path: '/objects/{object_type_id}/{object_id}/attributes', operations: ['get_object_attributes'], handle: attributes },
   { method: 'GET', path: '/objects/{object_type_id}/{object_id}/relationships', operations: ['list_object_relationships'], handle: relationships },
 ];

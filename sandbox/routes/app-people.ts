@@ -8,6 +8,7 @@ import type { Context, Route } from '../router.js';
 import type { Person } from '../state.js';
 import { activityView, newestFirst } from '../model/activities.js';
 import { personMatches } from '../model/filters.js';
+import { activitiesOfPerson, deliveriesOfPerson } from '../model/indexes.js';
 import { personRelationships } from '../model/objects.js';
 import { customerView, findPerson, identifiersOf, peopleWithEmail, type IdKind } from '../model/people.js';
 import { inSegment, segmentsOf, segmentView } from '../model/segments.js';
@@ -47,14 +48,14 @@ function activities(ctx: Context) {
   const person = personFromPath(ctx);
   const type = ctx.query.get('type');
   const name = ctx.query.get('name');
-  const list = newestFirst(ctx.state.activities.filter((a) => a.cio_id === person.cio_id && !a.deleted && (!type || a.type === type) && (!name || a.name === name)));
+  const list = newestFirst(activitiesOfPerson(ctx.state, person.cio_id).filter((a) => !a.deleted && (!type || a.type === type) && (!name || a.name === name)));
   const page = cursorPage(list, ctx.query, { defaultLimit: 10, maxLimit: 100 });
   return ok({ activities: page.items.map((a) => activityView(ctx.state, a)), next: page.next });
 }
 
 function messages(ctx: Context) {
   const person = personFromPath(ctx);
-  return listDeliveries(ctx, ctx.state.deliveries.filter((d) => d.cio_id === person.cio_id));
+  return listDeliveries(ctx, [...deliveriesOfPerson(ctx.state, person.cio_id)]);
 }
 
 function segments(ctx: Context) {
@@ -109,8 +110,9 @@ function allOptouts(ctx: Context) {
 
 export const appPeopleRoutes: Route[] = [
   { method: 'GET', path: '/customers', operations: ['get_customers_by_email'], beta: true, handle: byEmail },
-  { method: 'POST', path: '/customers', operations: ['search_customers'], handle: search },
-  { method: 'POST', path: '/customers/attributes', operations: ['get_bulk_customer_attributes'], handle: bulkAttributes },
+  // Reads sent as POSTs (a filter, a list of IDs): they change nothing, so they are not journaled.
+  { method: 'POST', path: '/customers', operations: ['search_customers'], changes: false, handle: search },
+  { method: 'POST', path: '/customers/attributes', operations: ['get_bulk_customer_attributes'], changes: false, handle: bulkAttributes },
   { method: 'GET', path: '/customers/{customer_id}/attributes', operations: ['get_customer_attributes'], beta: true, handle: attributes },
   { method: 'GET', path: '/customers/{customer_id}/activities', operations: ['list_customer_activities'], beta: true, handle: activities },
   { method: 'GET', path: '/customers/{customer_id}/messages', operations: ['list_customer_messages'], beta: true, handle: messages },

@@ -49,6 +49,8 @@ export type ConnectorName = 'customer-io' | 'customer-io-app' | 'customer-io-bet
 const TRIGGER_ACTIONS = [
   'list_reporting_webhooks', 'create_reporting_webhook', 'get_reporting_webhook', 'delete_reporting_webhook',
   'list_reporting_webhooks_ddl', 'list_campaigns_ddl', 'list_broadcasts_ddl', 'list_newsletters_ddl', 'list_transactional_messages_ddl',
+  // what the transactional-message dropdown reads to list only the messages of one channel
+  'list_transactional_message_contents',
 ];
 
 function namesOf(list: Route[]): string[] {

@@ -8,9 +8,10 @@ import type { Attributes, Person } from '../state.js';
 import { recordActivity, recordEvent } from '../model/activities.js';
 import { applyMetric, findDelivery } from '../model/outbox.js';
 import {
-  createPerson, deletePerson, findPerson, isSuppressed, mergePeople, resolvePathIdentifier, splitIdentifyBody,
+  createPerson, deletePerson, findPerson, isSuppressed, mergePeople, personByAnonymousId, resolvePathIdentifier, splitIdentifyBody,
   suppressIdentity, unsuppressIdentity, updateProfile, type IdKind, type Identity,
 } from '../model/people.js';
+import { addMember, removeMember } from '../model/indexes.js';
 import { findSegment } from '../model/segments.js';
 import { intParam, objectBody, type Fail } from './common.js';
 import { planPersonRelationships } from './track-relationships.js';
@@ -128,7 +129,7 @@ function trackAnonymousEvent(ctx: Context) {
   refuse(checkEvent(body.name, body.data, { name: 'name', data: 'data' }));
   const anonymousId = typeof body.anonymous_id === 'string' && body.anonymous_id !== '' ? body.anonymous_id : null;
   // Someone already identified with this anonymous ID gets the event directly.
-  const person = anonymousId ? ctx.state.people.find((p) => p.anonymous_ids.includes(anonymousId)) : undefined;
+  const person = anonymousId ? personByAnonymousId(ctx.state, anonymousId) : undefined;
   recordEvent(ctx.state, body.id, {
     type, name: body.name as string, person, anonymous_id: anonymousId,
     timestamp: typeof body.timestamp === 'number' ? body.timestamp : undefined, data: (body.data as Attributes) ?? null,
@@ -240,8 +241,8 @@ function segmentMembership(change: 'add' | 'remove') {
     for (const value of ids as string[]) {
       const person = findPerson(ctx.state, kind as IdKind, value);
       if (!person) continue;
-      if (change === 'add' && !segment.members.includes(person.cio_id)) segment.members.push(person.cio_id);
-      if (change === 'remove') segment.members = segment.members.filter((m) => m !== person.cio_id);
+      if (change === 'add') addMember(ctx.state, segment, person.cio_id);
+      else removeMember(ctx.state, segment, person.cio_id);
     }
     segment.updated_at = ctx.now;
     return ok();

@@ -7,7 +7,7 @@
 import { ulid } from '../ids.js';
 import type { Change } from '../model/changes.js';
 import { linkId } from '../model/outbox.js';
-import { identifiersOf } from '../model/people.js';
+import { identifiersOf, personByCioId } from '../model/people.js';
 import type { Delivery, DeliveryType, Person, PersonIdentifiers, State } from '../state.js';
 
 export interface ReportingEvent {
@@ -117,7 +117,7 @@ function deliveryEvent(state: State, change: Extract<Change, { kind: 'delivery' 
   if (!wanted([name])) return undefined;
 
   // The person as they are now; the identifiers kept on the delivery once they are deleted.
-  const person = delivery.cio_id ? state.people.find((p) => p.cio_id === delivery.cio_id) : undefined;
+  const person = delivery.cio_id ? personByCioId(state, delivery.cio_id) : undefined;
   const identifiers = person ? identifiersOf(person) : delivery.identifiers ?? { id: null, email: null, cio_id: delivery.cio_id ?? '' };
   const data: Record<string, unknown> = { ...personData(identifiers), delivery_id: delivery.id, ...originData(delivery) };
   if (!person) data.customer_id = '';

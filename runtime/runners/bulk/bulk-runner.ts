@@ -120,7 +120,7 @@ export class ItemSender<R> {
       // Copy on write: only an item with a date-time to convert or a default to fill is copied.
       const checked = normalise(schema, item) as Item;
       if (!validate(checked)) {
-        this.sender.refuse(ref, describeErrors(validate.errors ?? [], schema, 'item').map((p) => p.message).join('; '));
+        this.sender.refuse(ref, describeErrors(validate.errors ?? [], schema, 'item', checked).map((p) => p.message).join('; '));
         return undefined;
       }
       item = checked;

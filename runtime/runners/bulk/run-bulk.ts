@@ -49,7 +49,7 @@ function entryCheck(target: BatchTarget): EntryCheck {
       branch = picked;
     }
     const validate = target.validator(branch);
-    return validate(entry) ? undefined : describeErrors(validate.errors ?? [], branch, label).map((p) => p.message).join('; ');
+    return validate(entry) ? undefined : describeErrors(validate.errors ?? [], branch, label, entry).map((p) => p.message).join('; ');
   };
   checks.set(schema, check);
   return check;

@@ -14,8 +14,11 @@ export interface Redactor {
 export function makeRedactor(secrets: string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   const values = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  const redact = ((text: string) => values.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), text)) as Redactor;
-  redact.finds = (text) => values.some((secret) => text.includes(secret));
+  // Every header, URL and answer of a call is looked at: text shorter than the shortest secret
+  // (a content type, a status, a length) cannot hold one, and is not searched.
+  const shortest = values.at(-1)?.length ?? Infinity;
+  const redact = ((text: string) => (text.length < shortest ? text : values.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), text))) as Redactor;
+  redact.finds = (text) => text.length >= shortest && values.some((secret) => text.includes(secret));
   return redact;
 }
 

@@ -102,7 +102,8 @@ export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: Sen
   let arrived = false;
   const durations: number[] = [];
 
-  const meta = (attempts: number) => ({ request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: [...durations] });
+  // Made once, for the envelope that ends the call: no attempt follows, so `durations` is handed over as it is.
+  const meta = (attempts: number) => ({ request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: durations });
   const fail = (problem: Problem, ending: Ending, attempts: number, answer?: HttpAnswer): Envelope => {
     const error: EnvelopeError = settle(problem, ending, plan.safeToRepeat, arrived, reconciliationIds(answer));
     return { ok: false, error: redactValue(error, redact), meta: meta(attempts) };

@@ -102,8 +102,12 @@ export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: Sen
   let arrived = false;
   const durations: number[] = [];
 
-  // Made once, for the envelope that ends the call: no attempt follows, so `durations` is handed over as it is.
+  // Made once, for the envelope that ends the call: no attempt follows, so `durations` is handed
+  // over as it is. An answered call's status goes in the same literal (a spread copy cost more).
   const meta = (attempts: number) => ({ request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: durations });
+  const answeredMeta = (attempts: number, status_code: number) => ({
+    request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: durations, status_code,
+  });
   const fail = (problem: Problem, ending: Ending, attempts: number, answer?: HttpAnswer): Envelope => {
     const error: EnvelopeError = settle(problem, ending, plan.safeToRepeat, arrived, reconciliationIds(answer));
     return { ok: false, error: redactValue(error, redact), meta: meta(attempts) };
@@ -140,7 +144,7 @@ export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: Sen
       emit?.({ type: 'answer', operation: context.operation, attempt, status_code: answer.status });
       if (answer.status >= 200 && answer.status < 300) {
         const output = plan.readOutput(answer);
-        return { ok: true, output: answerHoldsSecret(answer, redact) ? redactValue(output, redact) : output, meta: { ...meta(attempt), status_code: answer.status } };
+        return { ok: true, output: answerHoldsSecret(answer, redact) ? redactValue(output, redact) : output, meta: answeredMeta(attempt, answer.status) };
       }
       problem = errorFromAnswer(answer, connector, context.region, context.regions);
       if (plan.failureDetails) problem.details = { ...(problem.details as object | undefined), ...(plan.failureDetails(answer) as object) };

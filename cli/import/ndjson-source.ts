@@ -2,8 +2,8 @@
 // at MAX_LINE_BYTES) are held. Lines are split on bytes, and a line that is not UTF-8 is refused
 // naming the byte where it goes wrong: a decoder that replaced it would import `caf�`. The rows
 // of each read chunk come as one array, so the import loop takes a chunk per await, not a row.
-import { open } from 'node:fs/promises';
 import { checkedItem, isObject, rowsOf, type Row, type Source } from './operations.js';
+import { readAhead } from './read-ahead.js';
 import { firstInvalidUtf8, isUtf8, lossyText } from './utf8.js';
 
 /** A line longer than this cannot be an item (each is under 32 KB); it is reported, not buffered. */
@@ -57,30 +57,6 @@ export interface NdjsonOptions {
 export function ndjsonSource(file: string, options: NdjsonOptions): Source & { counted(): { lines: number; items: number } } {
   const { range } = options;
   let bytes = 0; // read so far by this source (a shard counts from its start)
-  /**
-   * The file (or the range of it) in reads of READ_BYTES into one buffer, read into again and
-   * again: a new buffer per read would be memory outside the heap that only a full collection
-   * gives back. Each read is used up before the next one overwrites it (what outlives it is copied).
-   */
-  async function* reads(): AsyncGenerator<Buffer> {
-    const end = range?.end ?? Infinity;
-    let position = range?.start ?? 0;
-    if (position >= end) return; // an empty range: a shard of a file too small to have a line in it
-    const handle = await open(file, 'r');
-    try {
-      const buffer = Buffer.allocUnsafe(READ_BYTES);
-      for (;;) {
-        const want = Math.min(READ_BYTES, end - position);
-        if (want <= 0) return;
-        const { bytesRead } = await handle.read(buffer, 0, want, position);
-        if (bytesRead === 0) return;
-        position += bytesRead;
-        yield buffer.subarray(0, bytesRead);
-      }
-    } finally {
-      await handle.close();
-    }
-  }
   let line = (range?.firstLine ?? 1) - 1;
   let index = range?.firstIndex ?? 0;
   const chunks = (async function* (): AsyncGenerator<Row[]> {
@@ -139,10 +115,10 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source & { c
         tooLong = true; // drop it: only its line number matters
         rest = undefined;
       } else {
-        rest = tail.length ? Buffer.from(tail) : undefined; // a copy: the read buffer is read into again
+        rest = tail.length ? Buffer.from(tail) : undefined; // a copy: the read's buffer is read into again
       }
     };
-    for await (const chunk of reads()) {
+    for await (const chunk of readAhead(file, { start: range?.start ?? 0, end: range?.end ?? Infinity, chunkBytes: READ_BYTES })) {
       bytes += chunk.length;
       let from = 0;
       if (rest || tooLong) {

@@ -367,8 +367,8 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
     }
   })();
   /** A record's item again from its raw text (a record that read well before, so it reads the same). */
-  const itemOf = (raw: string): unknown => {
-    const [record] = parseCsvText(Buffer.from(raw, 'latin1'), parsing) as string[][];
+  const itemOf = (raw: string | undefined): unknown => {
+    const [record] = parseCsvText(Buffer.from(raw ?? '', 'latin1'), parsing) as string[][];
     return csvItem(columns, record ?? [], operation, identifier, guard, maxRecordBytes).item;
   };
   return { chunks, rows: rowsOfChunks(chunks), itemOf, bytesRead: () => decode?.bytesIn ?? guard.bytesIn, close };

@@ -157,7 +157,7 @@ export function renderSection(report: Report, before: Report | undefined): { mar
     lines.push('', '### Several processes on one file', '');
     lines.push(
       `The people file imported by 1, 2 and 4 processes at once, process *k* of *n* with \`--shard k/n\` (the lines that start in the *k*-th *n*-th of the file's bytes; line numbers, and so event ids, stay the file's), ` +
-        (report.redis ? `all sharing one Redis rate limiter (\`--rate-limit-redis\`, a Redis ${report.redis}).` : 'without a shared rate limiter (no Redis answered and redis-server could not be started).') +
+        (report.redis ? `all sharing one Redis rate limiter (\`--rate-limit-redis\`; the Redis ${report.redis === 'REDIS_URL' ? 'REDIS_URL names' : 'the bench started'}).` : 'without a shared rate limiter (no Redis answered and redis-server could not be started).') +
         ' Wall clock from the first start to the last exit.',
       '',
     );
@@ -165,9 +165,13 @@ export function renderSection(report: Report, before: Report | undefined): { mar
     for (const s of report.scaling) {
       lines.push(`| ${s.processes} | ${n(s.wall_s, 2)} s | ${n(s.items / s.wall_s)} | ${n(s.requests / s.wall_s)} | ${n(one.wall_s / s.wall_s, 2)}× | ${n(s.peak_rss_mb)} MB |`);
     }
+    const over = report.scaling.filter((s) => s.peak_rss_mb >= RSS_TARGET_MB);
     lines.push(
       '',
-      `Each process works on one core: ${report.machine.split(' × ')[0]} cores here, shared with the bench server, so 2 processes can at best halve the time and 4 cannot do better than 2. ` +
+      (over.length
+        ? `With ${over.map((s) => s.processes).join(' and ')} processes one process reached ${over.map((s) => `${n(s.peak_rss_mb)} MB`).join(' and ')}: more processes than cores each wait for one, their batches stay out longer, and more of what those batches hold outlives the young generation. `
+        : '') +
+        `Each process works on one core: ${report.machine.split(' × ')[0]} cores here, shared with the bench server, so 2 processes can at best halve the time and 4 cannot do better than 2. ` +
         `Projection to Customer.io's documented ${n(CUSTOMER_IO_REQUESTS_PER_S)} requests/s: one process sends ${n(perProcess)} requests/s of ${n(itemsPerRequest)} people each, ` +
         `so ${n(CUSTOMER_IO_REQUESTS_PER_S)} requests/s takes about ${n(needed)} processes on as many cores (${n(CUSTOMER_IO_REQUESTS_PER_S * itemsPerRequest)} people/s, ` +
         `${n((CUSTOMER_IO_REQUESTS_PER_S * report.files[0]!.summary.average_batch_bytes * 8) / 1e9, 1)} Gbit/s of request bodies): past that, the shared limiter holds them to the rate, and before it the uplink is likely the limit. ` +

@@ -5,7 +5,14 @@ import got from 'got';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 // The package as a host loads it: its published entry (dist/runtime.bundle.js, built by npm run bench).
-import { loadConnectors, type ExecuteOptions } from 'customerio-tray-connectors';
+// A profiled run (BENCH_UNBUNDLED=1) loads the same code unbundled, so that a profile tells the
+// runtime's frames from got's by their files.
+import type { ExecuteOptions } from 'customerio-tray-connectors';
+
+async function loadConnectors(options: { rateLimiter: false }) {
+  const entry = process.env.BENCH_UNBUNDLED ? '../dist/runtime/index.js' : 'customerio-tray-connectors';
+  return ((await import(entry)) as typeof import('customerio-tray-connectors')).loadConnectors(options);
+}
 
 const SITE = 'site-bench';
 const TRACK_KEY = 'key-bench';

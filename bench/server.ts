@@ -10,15 +10,20 @@ const DELIVERY = Buffer.from('{"delivery_id":"RAECAAFwnUSneIa0ZXkmb8EK","queued_
 export interface BenchServer {
   origin: string;
   requests(): number;
+  /** The largest request body received, in bytes (the import's batches must stay under 500 KB). */
+  maxBodyBytes(): number;
   close(): Promise<void>;
 }
 
 export async function startBenchServer(): Promise<BenchServer> {
   let count = 0;
+  let maxBody = 0;
   const server: Server = createServer((req, res) => {
     count++;
-    req.resume();
+    let size = 0;
+    req.on('data', (chunk: Buffer) => (size += chunk.length));
     req.on('end', () => {
+      if (size > maxBody) maxBody = size;
       const body = req.url?.startsWith('/v1/send/') ? DELIVERY : EMPTY;
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
       res.end(body);
@@ -29,6 +34,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests: () => count,
+    maxBodyBytes: () => maxBody,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

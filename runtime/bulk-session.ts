@@ -9,13 +9,13 @@ import { checked } from './input/check.js';
 import type { Registry } from './registry.js';
 import { servicesOf } from './services.js';
 import { runContext } from './run-context.js';
-import { itemSchema, sendItems, type Item, type ItemOptions } from './runners/bulk/bulk-runner.js';
+import { ItemSender, itemSchema, sendItems, type Item, type ItemOptions } from './runners/bulk/bulk-runner.js';
 import type { BulkSummary } from './runners/bulk/run-bulk.js';
 import { callSecrets } from './send/call-secrets.js';
 
 export type { BulkFailure, BulkSummary, SentBatch } from './runners/bulk/run-bulk.js';
 export type { BatchOutcome } from './runners/bulk/batch-outcome.js';
-export type { Item } from './runners/bulk/bulk-runner.js';
+export type { Item, ItemSender } from './runners/bulk/bulk-runner.js';
 
 export interface BulkSession {
   operation: LoadedOperation;
@@ -23,6 +23,12 @@ export interface BulkSession {
   itemSchema: JsonSchema;
   /** Sends the items (each with the caller's reference), checking each; every outcome is reported with its reference. */
   send<R>(items: AsyncIterable<{ item: Item; ref: R }> | Iterable<{ item: Item; ref: R }>, options: Omit<ItemOptions<R>, 'checked'>): Promise<BulkSummary & { stopped?: Envelope }>;
+  /**
+   * The same, item by item from a loop of the caller's: `add(item, ref, eventId?)` checks and packs
+   * an item synchronously and returns a promise only when the caller must wait for a batch to
+   * land; `finish()` sends the rest and sums up.
+   */
+  sender<R>(options: Omit<ItemOptions<R>, 'checked'>): ItemSender<R>;
 }
 
 /**
@@ -41,5 +47,6 @@ export function openBulkSession(registry: Registry, call: { connector: string; o
     operation,
     itemSchema: itemSchema(operation),
     send: (items, options) => sendItems(context, items, { ...options, checked: false }),
+    sender: (options) => new ItemSender(context, { ...options, checked: false }),
   };
 }

@@ -83,6 +83,8 @@ export interface PreparedRequest {
   body?: unknown;
   /** The body's bytes as sent, when it is JSON (set once, so it is serialised once). */
   json?: string;
+  /** The body as bytes instead, when it was written as bytes already (a batch a bulk runner packed). */
+  bytes?: Buffer;
 }
 
 /** An answer as received. */

@@ -4,5 +4,9 @@
  * implementation (undici), tens of milliseconds that a call without a file should not pay.
  */
 export function isFormData(value: unknown): value is FormData {
-  return typeof value === 'object' && value !== null && (value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'FormData';
+  if (typeof value !== 'object' || value === null) return false;
+  // Every JSON body is a plain object or an array: answered without looking up a symbol on it.
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype === Object.prototype || prototype === Array.prototype || prototype === null) return false;
+  return (value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'FormData';
 }

@@ -14,8 +14,11 @@ export interface Redactor {
 export function makeRedactor(secrets: string[]): Redactor {
   // Longest first, so a secret that contains another is replaced whole.
   const values = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  const redact = ((text: string) => values.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), text)) as Redactor;
-  redact.finds = (text) => values.some((secret) => text.includes(secret));
+  // Every header, URL and answer of a call is looked at: text shorter than the shortest secret
+  // (a content type, a status, a length) cannot hold one, and is not searched.
+  const shortest = values.at(-1)?.length ?? Infinity;
+  const redact = ((text: string) => (text.length < shortest ? text : values.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out), text))) as Redactor;
+  redact.finds = (text) => text.length >= shortest && values.some((secret) => text.includes(secret));
   return redact;
 }
 
@@ -39,12 +42,29 @@ export function redactHeaders(headers: Record<string, string>, redact: Redactor)
 }
 
 export function showRequest(
-  request: { method: string; url: URL; headers: Record<string, string>; body?: unknown; json?: string },
+  request: { method: string; url: URL; headers: Record<string, string>; body?: unknown; json?: string; bytes?: Buffer },
   redact: Redactor,
 ): ShownRequest {
   const shown: ShownRequest = { method: request.method, url: redact(request.url.href), headers: redactHeaders(request.headers, redact) };
   if (request.body === undefined) return shown;
-  if (request.json !== undefined && !redact.finds(request.json)) {
+  if (request.bytes !== undefined) {
+    // A bulk batch (up to 500 KB, hundreds of them per import): what it shows is read from its
+    // bytes, and scanned for secrets, when someone reads it, rather than for every batch sent.
+    const bytes = request.bytes;
+    let made: { body: unknown } | undefined;
+    Object.defineProperty(shown, 'body', {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (!made) {
+          const json = bytes.toString('utf8');
+          const body = JSON.parse(json) as unknown;
+          made = { body: redact.finds(json) ? redactValue(body, redact) : body };
+        }
+        return made.body;
+      },
+    });
+  } else if (request.json !== undefined && !redact.finds(request.json)) {
     shown.body = request.body; // the JSON as sent holds no secret: show it as is, uncopied
   } else {
     shown.body = isFormData(request.body) ? redactValue(Object.fromEntries(request.body.entries()), redact) : redactValue(request.body, redact);

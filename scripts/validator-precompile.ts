@@ -1,10 +1,11 @@
 // Which schemas the runtime validates against, and their validators as ajv standalone code:
 // the auth schema of every connector, the input schema of every operation, the item schema of
-// every bulk operation, and the entry choices of every batch operation one sends through. Distinct schemas only, keyed like the runtime
+// every bulk operation (as given, and as streamed items are checked: checkedItemSchema), and the
+// entry choices of every batch operation one sends through. Distinct schemas only, keyed like the runtime
 // looks them up (precompiled-validators.ts).
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { entryBranches, entrySchema } from '../runtime/runners/bulk/run-bulk.js';
-import { itemSchema } from '../runtime/runners/bulk/bulk-runner.js';
+import { checkedItemSchema, itemSchema } from '../runtime/runners/bulk/bulk-runner.js';
 import type { JsonSchema } from '../runtime/definitions.js';
 import type { LoadedConnector } from '../runtime/loader.js';
 import { schemaKey } from '../runtime/input/precompiled-validators.js';
@@ -20,6 +21,7 @@ export function validatedSchemas(connectors: LoadedConnector[]): JsonSchema[] {
       if (!send) continue;
       schemas.push(itemSchema(operation));
       const entries = entrySchema({ send, listInput: operation.bulk!.batch_input });
+      schemas.push(checkedItemSchema(operation, Number(entries.maxBytes ?? Infinity)));
       schemas.push(...(entryBranches(entries)?.branches.values() ?? [entries]));
     }
   }

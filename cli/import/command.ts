@@ -10,6 +10,8 @@ import { authFormOf, closestNames } from '../names.js';
 import { csvReading, readingFlags } from './csv-reading.js';
 import { INTERRUPTED_EXIT_CODE, interruptOnSignals } from './interrupt.js';
 import { IDENTIFIER_COLUMNS, isIdentifierColumn, isImportOperation, OPERATIONS, type IdentifierColumn } from './operations.js';
+import { parseShard } from './shard.js';
+import type { RedisRateLimiter } from '../../runtime/send/rate-limit-redis.js';
 import type { ImportProgress, ProgressStream } from './progress.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, fileKind, importFile, type ImportSummary } from './run-import.js';
 
@@ -18,6 +20,9 @@ export const IMPORT_USAGE = `  cio-connectors import <connector> <bulk-operation
                  [--identifier id|cio_id|email|phone] [--timeout <ms>] [--quiet] [--resume]
                  CSV: [--delimiter ';'|tab|'|'] [--encoding utf-8|windows-1252|utf-16le|utf-16be]
                  [--column <header>=<name>]… (read the header's column as id, email, name…)
+                 [--shard <k>/<n>] [--rate-limit-redis <redis://…>]
+                 (--shard: this process imports the k-th of n parts of an NDJSON file; n processes
+                 sharing the rate limit through Redis import it all, each line once)
                  (customer-io bulk_identify_customers or bulk_track_events; streams the file in
                  constant memory; failed items go to <file>.failed.ndjson, fix them and import that file;
                  Ctrl-C stops cleanly and prints the command that resumes, with the same event ids)`;
@@ -50,6 +55,17 @@ function checkCredentials(registry: Registry, connector: string, operation: stri
   }
 }
 
+/** A RedisRateLimiter on `url`, loaded only when asked for (ioredis and rate-limiter-flexible are optional peers). */
+async function sharedRateLimiter(url: string): Promise<RedisRateLimiter> {
+  if (!/^rediss?:\/\//.test(url)) throw new UsageError(`--rate-limit-redis must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379`);
+  const { RedisRateLimiter } = await import('../../runtime/send/rate-limit-redis.js');
+  try {
+    return new RedisRateLimiter({ url, clientOptions: { maxRetriesPerRequest: 1 } });
+  } catch (error) {
+    throw new UsageError(`--rate-limit-redis: ${(error as Error).message}`);
+  }
+}
+
 /** A shell word, quoted when it needs to be. */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
@@ -73,6 +89,8 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
       timeout: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      'rate-limit-redis': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,7 +118,14 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
   const reading = csvReading(values);
   const readingGiven = values.delimiter !== undefined || values.encoding !== undefined || values.column !== undefined;
   if (readingGiven && fileKind(values.file) !== 'csv') throw new UsageError('--delimiter, --encoding and --column are for a .csv file');
-  const loaded = registry ?? (await loadConnectors());
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard) throw new UsageError('--shard must be k/n: this process\'s part k of n parts (1 ≤ k ≤ n ≤ 1024), such as --shard 2/4');
+  if (shard && fileKind(values.file) !== 'ndjson') throw new UsageError('--shard needs an NDJSON file: a CSV record can span lines, so where a record starts is known only by reading the file from its start');
+  // Processes that share one rate limit (shards of one file, or imports side by side) share it
+  // through Redis; the registry passed in (tests, the benchmark) keeps its own limiter otherwise.
+  const redisUrl = values['rate-limit-redis'];
+  const limiter = redisUrl ? await sharedRateLimiter(redisUrl) : undefined;
+  const loaded = limiter ? await loadConnectors({ rateLimiter: limiter }) : (registry ?? (await loadConnectors()));
   const auth = authArgument(authFormOf(loaded, connector), values.auth, values.region, env, 'import');
   const timeoutMs = timeoutArgument(values.timeout);
   checkCredentials(loaded, connector, operation, auth, values.auth);
@@ -123,6 +148,7 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
       ...(identifier ? { identifier: identifier as IdentifierColumn } : {}),
       ...(readingGiven ? { reading } : {}),
       resume: values.resume,
+      ...(shard ? { shard } : {}),
       ...(stop ? { stop } : {}),
       ...(abort ? { abort } : {}),
       progress: values.quiet ? null : io?.progress === undefined ? process.stderr : io.progress,
@@ -131,6 +157,7 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
     });
   } finally {
     signals?.dispose();
+    await limiter?.disconnect();
   }
 
   if (summary.interrupted && !summary.checkpoint) {
@@ -142,11 +169,16 @@ export async function runImportCommand(argv: string[], env: NodeJS.ProcessEnv, r
     const inlineAuth = values.auth !== undefined && values.auth !== 'env' && !values.auth.startsWith('@');
     const words = ['cio-connectors', 'import', connector, operation, '--file', values.file];
     if (values.failed) words.push('--failed', values.failed);
-    const given: [string, string | undefined][] = [['--region', values.region], ['--origin', values.origin], ['--concurrency', values.concurrency], ['--identifier', values.identifier], ['--timeout', values.timeout]];
+    const given: [string, string | undefined][] = [
+      ['--region', values.region], ['--origin', values.origin], ['--concurrency', values.concurrency], ['--identifier', values.identifier], ['--timeout', values.timeout],
+      ['--shard', values.shard],
+    ];
     for (const [flag, value] of given) if (value !== undefined) words.push(flag, value);
     if (readingGiven) words.push(...readingFlags(reading));
     if (values.quiet) words.push('--quiet');
-    const command = [...words.map(shellWord), '--auth', inlineAuth ? "'<the same --auth JSON>'" : shellWord(values.auth!), '--resume'].join(' ');
+    // A Redis URL with a password is not printed either.
+    const redisWords = redisUrl === undefined ? [] : ['--rate-limit-redis', new URL(redisUrl).password ? "'<the same --rate-limit-redis URL>'" : shellWord(redisUrl)];
+    const command = [...words.map(shellWord), ...redisWords, '--auth', inlineAuth ? "'<the same --auth JSON>'" : shellWord(values.auth!), '--resume'].join(' ');
     const where = summary.interrupted.watermark_line;
     messages.write(
       `cio-connectors import: interrupted; every item up to line ${where} is settled and the checkpoint is ${summary.checkpoint}.\n` +

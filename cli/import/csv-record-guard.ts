@@ -60,6 +60,11 @@ export class CsvRecordGuard extends Transform {
     this.separator = delimiter.charCodeAt(0);
   }
 
+  /** Whether a cell or a record's raw text holds a cut's marker. */
+  hasCut(text: string): boolean {
+    return text.includes(this.token);
+  }
+
   /** The cuts recorded in a cell or a record's raw text (none for a whole record). */
   cutsIn(text: string): Cut[] {
     if (!text.includes(this.token)) return [];
@@ -82,10 +87,82 @@ export class CsvRecordGuard extends Transform {
       }
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
     }
+    // The common chunk: no record in it reaches the limit, so it passes on as it is.
+    if (!this.cut && this.passes(chunk, from)) return done(null, from === 0 ? chunk : chunk.subarray(from));
     this.out = Buffer.allocUnsafe(chunk.length + 128);
     this.at = 0;
     for (let i = from; i < chunk.length; i++) this.byte(chunk[i]!);
     done(null, this.out.subarray(0, this.at));
+  }
+
+  /**
+   * Follows the chunk as byte() would, without copying it: true (and the state moved past the
+   * chunk) when no byte of it would start a cut, false (nothing changed) as soon as one would, for
+   * byte() to take the chunk from the start. Only the fields a chunk without cuts changes are kept.
+   */
+  private passes(chunk: Buffer, from: number): boolean {
+    const max = this.maxBytes;
+    const separator = this.separator;
+    let state = this.state;
+    let recordBytes = this.recordBytes;
+    let passedQuoted = this.passedQuoted;
+    for (let i = from; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      switch (state) {
+        case State.FieldStart:
+          if (b === CR || b === LF) {
+            recordBytes = 0;
+            passedQuoted = false;
+            continue;
+          }
+          if (recordBytes >= max) return false;
+          recordBytes++;
+          if (b === QUOTE) {
+            passedQuoted = true;
+            state = State.Quoted;
+          } else if (b !== separator) {
+            state = State.Unquoted;
+          }
+          continue;
+        case State.Unquoted:
+          if (b === CR || b === LF) {
+            recordBytes = 0;
+            passedQuoted = false;
+            state = State.FieldStart;
+            continue;
+          }
+          if (recordBytes >= max) return false;
+          recordBytes++;
+          if (b === separator) state = State.FieldStart;
+          continue;
+        case State.Quoted:
+          if (b === QUOTE) {
+            state = State.QuoteSeen;
+            continue;
+          }
+          if (recordBytes >= max) return false;
+          recordBytes++;
+          continue;
+        case State.QuoteSeen:
+          if (b === QUOTE) {
+            if (recordBytes + 2 > max) return false;
+            recordBytes += 2;
+            state = State.Quoted;
+            continue;
+          }
+          // The closing quote is passed on, then the byte is read again as in an unquoted field.
+          if (recordBytes >= max) return false;
+          recordBytes++;
+          passedQuoted = false;
+          state = State.Unquoted;
+          i--;
+          continue;
+      }
+    }
+    this.state = state;
+    this.recordBytes = recordBytes;
+    this.passedQuoted = passedQuoted;
+    return true;
   }
 
   override _flush(done: TransformCallback): void {

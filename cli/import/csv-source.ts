@@ -4,19 +4,29 @@
 // that is not UTF-8 is refused naming its line and column rather than imported with U+FFFD.
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
-import { parse as parseCsv, type CsvError, type Parser } from 'csv-parse';
+import { parse as parseCsv, type CsvError, type Options as CsvParseOptions, type Parser } from 'csv-parse';
+import { parse as parseCsvText } from 'csv-parse/sync';
 import { setOwn } from '../../runtime/own-property.js';
 import { UsageError } from '../args.js';
 import { CsvRecordGuard } from './csv-record-guard.js';
 import { DecodeToUtf8, DEFAULT_READING, missingEventNameHint, missingIdentifierHint, NOT_UTF8_HINT, type CsvReading } from './csv-reading.js';
 import {
   IDENTIFIER_COLUMNS, IDENTIFIER_PRECEDENCE, isIdentifierColumn, OPERATIONS,
-  type IdentifierColumn, type ImportOperation, type Item, type Row, type Source,
+  rowsOf as rowsOfChunks, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source,
 } from './operations.js';
+import { readBatches } from './read-batches.js';
 import { firstInvalidUtf8 } from './utf8.js';
 
 /** A record longer than this cannot be an item (each is under 32 KB); it is cut and reported, not buffered. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
+/** Bytes per read: fewer, larger reads cost less per record. */
+const READ_BYTES = 16 * 1024;
+
+/** A record as csv-parse hands it over with `raw: true`. */
+interface CsvRecord {
+  record: string[];
+  raw?: string;
+}
 
 /** Further CSV columns of bulk_track_events: column → item key (`id` names the person, so the event's own ID is `event_id`). */
 const EVENT_COLUMNS: Record<string, string> = { name: 'name', timestamp: 'timestamp', event_id: 'id' };
@@ -80,6 +90,42 @@ function csvColumns(header: string[], operation: ImportOperation, identifier: Id
     throw new UsageError(`a CSV of events needs a "name" column (it has ${names.map((name) => JSON.stringify(name)).join(', ')})${missingEventNameHint(written)}`);
   }
   return columns;
+}
+
+/**
+ * csvItem for the common row: as wide as the header, all ASCII, nothing cut, an identifier
+ * filled in. The same item, made without the per-cell checks and objects the general case needs
+ * (a million rows are a million times what a row costs); undefined when the row is not such a one.
+ */
+function plainCsvItem(columns: Column[], cells: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined): Omit<Row, 'index' | 'line'> | undefined {
+  if (cells.length !== columns.length) return undefined;
+  const fields: Item = {};
+  const data: Item = {};
+  // Identifier cells in column order: the chosen one identifies, the others become data after the rest.
+  let filled: Column[] | undefined;
+  let values: string[] | undefined;
+  for (let i = 0; i < columns.length; i++) {
+    const value = cells[i]!;
+    if (value === '') continue;
+    const column = columns[i]!;
+    if (column.kind === 'identifier') {
+      (filled ??= []).push(column);
+      (values ??= []).push(value);
+    } else if (column.kind === 'field') fields[column.key] = column.key === 'timestamp' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    else setOwn(data, column.key, value);
+  }
+  if (!filled) return undefined;
+  let chosen = identifier;
+  if (!chosen) for (const key of IDENTIFIER_PRECEDENCE) if (filled.some((column) => column.key === key)) { chosen = key; break; }
+  const at = filled.findIndex((column) => column.key === chosen);
+  if (at === -1) return undefined;
+  for (let i = 0; i < filled.length; i++) if (i !== at) setOwn(data, filled[i]!.name, values![i]!);
+  const item: Item = { identifiers: { [chosen!]: values![at]! }, ...fields };
+  for (const _ in data) {
+    item[OPERATIONS[operation].dataKey] = data;
+    break;
+  }
+  return { item, identifiedBy: chosen };
 }
 
 /** A CSV row as an item in the NDJSON shape; empty cells are left out, values stay strings (timestamps become numbers). */
@@ -164,28 +210,34 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
   const { operation, identifier, skipThrough = 0, reading = DEFAULT_READING } = options;
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   const guard = new CsvRecordGuard(maxRecordBytes, reading.delimiter);
-  const input = createReadStream(file);
+  const input = createReadStream(file, { highWaterMark: READ_BYTES });
   const decode = reading.encoding === 'utf-8' ? undefined : new DecodeToUtf8(reading.encoding);
   // Records csv-parse could not read, in order, each after the records emitted before it.
   const skipped: { after: number; raw: string | undefined; message: string }[] = [];
-  const parser: Parser = parseCsv({
+  // How records are read: by the stream below, and again by itemOf for a record that failed.
+  const parsing: CsvParseOptions = {
     encoding: 'latin1',
     delimiter: reading.delimiter,
-    info: true,
-    raw: true,
     skip_empty_lines: true,
     relax_column_count: true, // a row of the wrong width is one failed item, not the end of the import
     relax_quotes: true,
+  };
+  const parser: Parser = parseCsv({
+    ...parsing,
+    // The raw text of each record counts its lines (startOf), and reads its item again (itemOf).
+    // No `info`: its object per record cost more than the parsing, and parser.info (read in
+    // on_skip) is kept without it.
+    raw: true,
     skip_records_with_error: true,
     on_skip: (error: CsvError | undefined, raw: string | undefined) => {
       skipped.push({ after: parser.info.records, raw, message: `not a CSV record: ${error?.message ?? 'unreadable'}` });
       return undefined;
     },
   });
-  // An error reaches the records' iterator.
+  // An error reaches the records' reader.
   if (decode) pipeline(input, decode, guard, parser, () => {});
   else pipeline(input, guard, parser, () => {});
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; raw?: string }>;
+  const records = readBatches<CsvRecord>(parser);
   const close = () => input.destroy();
   let line = 1; // where the next raw text starts
   let emitted = 0;
@@ -208,47 +260,70 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
     close();
     throw error;
   });
-  emitted++;
   if (first.done) {
     close();
     throw new UsageError(`${file} is empty: a CSV needs a header row`);
   }
+  const header = first.value[0]!;
+  emitted++;
   let columns: Column[];
   try {
-    if (guard.cutsIn(first.value.raw ?? '').length) throw new UsageError(`the CSV header row is larger than ${maxRecordBytes} bytes`);
-    columns = csvColumns(first.value.record, operation, identifier, reading);
-    startOf(first.value.raw);
+    if (guard.cutsIn(header.raw ?? '').length) throw new UsageError(`the CSV header row is larger than ${maxRecordBytes} bytes`);
+    columns = csvColumns(header.record, operation, identifier, reading);
+    startOf(header.raw);
   } catch (error) {
     close();
     throw error;
   }
-  const rows = (async function* (): AsyncGenerator<Row> {
+  const chunks = (async function* (): AsyncGenerator<Row[]> {
     let index = 0;
-    try {
-      const skippedRows = function* (): Generator<Row> {
-        while (skipped.length && skipped[0]!.after <= emitted) {
-          const { raw, message } = skipped.shift()!;
-          const start = startOf(raw);
-          const shown = raw === undefined ? null : Buffer.from(guard.withoutMarker(raw.replace(LEADING_BREAKS, '')), 'latin1').toString('utf8');
-          if (start <= skipThrough) index++;
-          else yield { index: index++, line: start, item: shown, failure: { reason: 'parse_error', message } };
-        }
-      };
-      for (let record = await next(); !record.done; record = await next()) {
-        if (skipped.length) yield* skippedRows();
+    const skippedRows = (rows: Row[]) => {
+      while (skipped.length && skipped[0]!.after <= emitted) {
+        const { raw, message } = skipped.shift()!;
+        const start = startOf(raw);
+        const shown = raw === undefined ? null : Buffer.from(guard.withoutMarker(raw.replace(LEADING_BREAKS, '')), 'latin1').toString('utf8');
+        if (start <= skipThrough) index++;
+        else rows.push({ index: index++, line: start, item: shown, failure: { reason: 'parse_error', message } });
+      }
+    };
+    /** The rows of a batch of records, from its `from`-th on. */
+    const rowsOf = (batch: CsvRecord[], from: number): Row[] => {
+      const rows: Row[] = [];
+      for (let i = from; i < batch.length; i++) {
+        const { record, raw } = batch[i]!;
+        if (skipped.length) skippedRows(rows);
         emitted++;
-        const start = startOf(record.value.raw);
+        const start = startOf(raw);
         if (start <= skipThrough) {
           index++;
           continue;
         }
-        yield { index: index++, line: start, ...csvItem(columns, record.value.record, operation, identifier, guard, maxRecordBytes) };
+        // Most rows are plain (all ASCII, nothing cut): they take the short way.
+        const plain = raw !== undefined && !NON_ASCII.test(raw) && !guard.hasCut(raw) ? plainCsvItem(columns, record, operation, identifier) : undefined;
+        const { item, failure, identifiedBy } = plain ?? csvItem(columns, record, operation, identifier, guard, maxRecordBytes);
+        rows.push(failure ? { index: index++, line: start, item, failure } : { index: index++, line: start, item, identifiedBy, text: raw });
+      }
+      return rows;
+    };
+    try {
+      let rows = rowsOf(first.value, 1);
+      if (rows.length) yield rows;
+      for (let batch = await next(); !batch.done; batch = await next()) {
+        rows = rowsOf(batch.value, 0);
+        if (rows.length) yield rows;
       }
       emitted = Infinity;
-      yield* skippedRows();
+      rows = [];
+      skippedRows(rows);
+      if (rows.length) yield rows;
     } finally {
       close();
     }
   })();
-  return { rows, bytesRead: () => decode?.bytesIn ?? guard.bytesIn, close };
+  /** A record's item again from its raw text (a record that read well before, so it reads the same). */
+  const itemOf = (raw: string): unknown => {
+    const [record] = parseCsvText(Buffer.from(raw, 'latin1'), parsing) as string[][];
+    return csvItem(columns, record ?? [], operation, identifier, guard, maxRecordBytes).item;
+  };
+  return { chunks, rows: rowsOfChunks(chunks), itemOf, bytesRead: () => decode?.bytesIn ?? guard.bytesIn, close };
 }

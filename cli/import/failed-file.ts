@@ -3,7 +3,7 @@
 // buffer, so that flush() puts every record on disk before a checkpoint names its line settled
 // (a stream's buffer would be lost to a kill). On --resume, the records of lines up to the
 // watermark are kept and the others dropped: those lines are read and settled again.
-import { createReadStream, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface ImportFailureRecord {
@@ -102,6 +102,14 @@ export class FailedItemsFile {
     this.flush();
     if (this.dirty) fsyncSync(this.fd);
     this.dirty = false;
+  }
+
+  /** sync() with the fsync waiting off the main thread: records written so far are on disk when it resolves. */
+  async syncAsync(): Promise<void> {
+    this.flush();
+    if (!this.dirty) return;
+    this.dirty = false;
+    await new Promise<void>((resolve, reject) => fsync(this.fd, (error) => (error ? reject(error) : resolve())));
   }
 
   close(): void {

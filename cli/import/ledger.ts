@@ -7,11 +7,23 @@ import type { IdentifierColumn } from './operations.js';
 
 export type Outcome = 'accepted' | 'failed' | 'possibly_processed';
 
+/**
+ * One item between being read and being settled. It is also what the bulk sender hands back with
+ * every outcome (one object per item, not two), so it carries what a failed record needs.
+ */
 export interface Entry {
   line: number;
   identifiedBy: IdentifierColumn | undefined;
+  /** Position among the file's items, and the item as read (for the failed file): itself, or the text it is read again from. */
+  index: number;
+  item: unknown;
+  text: string | undefined;
+  /** Whether the import gave the item an event id: the file's stable id for its line, made again when needed. */
+  gaveId: boolean;
+  /** Reported not accepted (failed, or possibly processed) by the bulk sender. */
+  reported: boolean;
   /** Set once the item is settled (or interrupted: reported, but still open for the watermark). */
-  outcome?: Outcome;
+  outcome: Outcome | undefined;
   /** Settled for good; an item cut off by the interruption is reported but stays open, so --resume sends it again. */
   final: boolean;
 }
@@ -47,8 +59,8 @@ export class SettlementLedger {
     return this.open.length - this.head;
   }
 
-  add(line: number, identifiedBy?: IdentifierColumn): Entry {
-    const entry: Entry = { line, identifiedBy, final: false };
+  add(line: number, identifiedBy: IdentifierColumn | undefined, index: number, item: unknown, text?: string, gaveId = false): Entry {
+    const entry: Entry = { line, identifiedBy, index, item, text, gaveId, reported: false, outcome: undefined, final: false };
     this.open.push(entry);
     this.lastLine = line;
     return entry;

@@ -43,11 +43,22 @@ export interface Row {
   failure?: Omit<BulkFailure<unknown>, 'ref'>;
   /** The identifier column a CSV row was identified by. */
   identifiedBy?: IdentifierColumn;
+  /**
+   * The text the item was read from (NDJSON), when Source.itemOf can read it again: the import
+   * keeps this rather than the item while the item's batch is out, and reads the item again only
+   * if it fails (a short string kept alive costs the garbage collector far less than an object tree).
+   */
+  text?: string;
 }
 
 /** Rows of the file, read lazily from after `skipThrough`; close() releases the file when they are never read. */
 export interface Source {
+  /** The rows as they are read, a read chunk's worth at a time (what the import loop takes). */
+  chunks: AsyncIterable<Row[]>;
+  /** The same rows one by one; read either this or `chunks`, not both. */
   rows: AsyncIterable<Row>;
+  /** A row's item again, from its `text`. */
+  itemOf?(text: string): unknown;
   /** Bytes of the file read so far (for progress). */
   bytesRead(): number;
   close(): void;
@@ -65,11 +76,15 @@ export function itemKeys(itemSchema: Record<string, unknown>): Set<string> {
 /** An item must be an object with the operation's keys only (a misspelt key would otherwise be lost silently). */
 export function checkedItem(value: unknown, keys: Set<string>): Pick<Row, 'item' | 'failure'> {
   if (!isObject(value)) return { item: value, failure: { reason: 'invalid', message: `an item must be a JSON object with ${[...keys].join(', ')}` } };
-  const unknown = Object.keys(value).find((key) => !keys.has(key));
-  if (unknown !== undefined) {
-    return { item: value, failure: { reason: 'invalid', field: unknown, message: `unknown key "${unknown}": an item has ${[...keys].join(', ')}` } };
+  for (const key of Object.keys(value)) {
+    if (!keys.has(key)) return { item: value, failure: { reason: 'invalid', field: key, message: `unknown key "${key}": an item has ${[...keys].join(', ')}` } };
   }
   return { item: value };
+}
+
+/** Rows one by one from a source's chunks. */
+export async function* rowsOf(chunks: AsyncIterable<Row[]>): AsyncGenerator<Row> {
+  for await (const chunk of chunks) yield* chunk;
 }
 
 /** The identifier an item names (`identifiers: {email: …}` → email), when it is one of the four. */

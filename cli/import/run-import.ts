@@ -7,6 +7,7 @@
 // batches in flight at once: their items are reported as possibly processed but stay open in
 // the checkpoint, so --resume sends them again, with the same ids; items it stopped from being
 // sent at all are left as if unread.
+import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { AuthValues } from '../../auth/types.js';
@@ -14,15 +15,16 @@ import { openBulkSession, type BulkFailure, type BulkSummary, type SentBatch } f
 import type { ExecuteOptions, Registry } from '../../runtime/index.js';
 import { OperationError } from '../../runtime/envelope.js';
 import { UsageError } from '../args.js';
-import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, type Checkpoint, type Counts } from './checkpoint.js';
+import { addCounts, checkpointPath, noCounts, readCheckpoint, removeCheckpoint, writeCheckpoint, writeCheckpointAsync, type Checkpoint, type CheckpointShard, type Counts } from './checkpoint.js';
 import { DEFAULT_READING, readingFlags, shellWord, type CsvReading } from './csv-reading.js';
 import { csvSource } from './csv-source.js';
 import { FailedItemsFile } from './failed-file.js';
 import { fileIdentity, StoppedBeforeSending, type FileIdentity } from './file-identity.js';
 import { SettlementLedger, type Entry, type Outcome } from './ledger.js';
 import { ndjsonSource } from './ndjson-source.js';
-import { identifierOf, itemKeys, type IdentifierColumn, type ImportOperation, type Item, type Row, type Source } from './operations.js';
+import { identifierOf, itemKeys, type IdentifierColumn, type ImportOperation, type Item, type Source } from './operations.js';
 import { ProgressBar, type ImportProgress, type ProgressStream } from './progress.js';
+import { shardRange, type ShardRange, type ShardSpec } from './shard.js';
 import { StableEventIds } from './stable-ids.js';
 
 export type FileKind = 'ndjson' | 'csv';
@@ -54,6 +56,13 @@ export interface ImportOptions {
   reading?: CsvReading;
   /** Go on from the checkpoint an interrupted run left beside the failed file. */
   resume?: boolean;
+  /**
+   * NDJSON only: import one shard of the file (`--shard k/n`, shard.ts), the lines that start in
+   * its k-th n-th; n processes with 1/n … n/n import every line once. Line numbers and event ids
+   * stay the whole file's; the failed file (default `<file>.shard-k-of-n.failed.ndjson`) and the
+   * checkpoint are the shard's.
+   */
+  shard?: ShardSpec;
   /** Fired on the first interruption: stop reading, let the batches in flight finish, keep a checkpoint. */
   stop?: AbortSignal;
   /** Fired on the second: cancel the batches in flight at once. */
@@ -92,16 +101,8 @@ export interface ImportSummary extends BulkSummary {
   resumed?: { from_line: number; runs: number };
   /** Set when Customer.io refused the credentials: the rest of the file was not sent (and is in the failed file). */
   stopped?: { code: string; message: string };
-}
-
-/** An item between being read and being settled; the bulk sender hands it back with every outcome. */
-interface Pending {
-  entry: Entry;
-  line: number;
-  index: number;
-  item: unknown;
-  /** Reported not accepted (failed, or possibly processed). */
-  reported?: boolean;
+  /** Set for one shard of the file: which, and its bytes and first line. */
+  shard?: CheckpointShard;
 }
 
 /** Where a run starts: from the top, or from a checkpoint. */
@@ -113,10 +114,12 @@ interface Start {
   reading: CsvReading;
 }
 
-function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFile: string): Start {
+function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFile: string, range: ShardRange | undefined): Start {
+  // A shard's lines start after the lines before it, which are other processes'.
+  const firstLine = range?.firstLine ?? 1;
   if (!options.resume) {
-    if (readCheckpointSafely(checkpointFile)) options.note?.(`an earlier, interrupted import left ${checkpointFile}; starting over from line 1 (--resume would have gone on from it)`);
-    return { watermarkLine: 0, counts: noCounts(), runs: 1, identifier: options.identifier, reading: options.reading ?? DEFAULT_READING };
+    if (readCheckpointSafely(checkpointFile)) options.note?.(`an earlier, interrupted import left ${checkpointFile}; starting over from line ${firstLine} (--resume would have gone on from it)`);
+    return { watermarkLine: firstLine - 1, counts: noCounts(), runs: 1, identifier: options.identifier, reading: options.reading ?? DEFAULT_READING };
   }
   let checkpoint: Checkpoint | undefined;
   try {
@@ -130,6 +133,10 @@ function startFrom(options: ImportOptions, identity: FileIdentity, checkpointFil
   }
   if (checkpoint.operation !== options.operation) {
     throw new UsageError(`--resume: the checkpoint is of ${checkpoint.operation}, not ${options.operation}`);
+  }
+  const shardOf = (shard: { index: number; count: number } | undefined) => (shard ? `shard ${shard.index}/${shard.count}` : 'the whole file');
+  if (shardOf(checkpoint.shard) !== shardOf(options.shard)) {
+    throw new UsageError(`--resume: the checkpoint is of ${shardOf(checkpoint.shard)}, not ${shardOf(options.shard)}; resume it with the same --shard`);
   }
   if (options.identifier && options.identifier !== (checkpoint.identifier ?? undefined)) {
     throw new UsageError(`--resume: the interrupted run used ${checkpoint.identifier ? `--identifier ${checkpoint.identifier}` : 'no --identifier'}; resume it the same way`);
@@ -156,17 +163,24 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   const { operation, file } = options;
   const kind = fileKind(file);
   if (!kind) throw new UsageError(`--file must end in .ndjson, .jsonl or .csv: ${file}`);
-  const failedPath = options.failedFile ?? `${file}.failed.ndjson`;
+  if (options.shard && kind === 'csv') {
+    throw new UsageError('--shard needs an NDJSON file: a CSV record can span lines (a quoted line break), so where a record starts is known only by reading the file from its start');
+  }
+  const failedPath = options.failedFile ?? (options.shard ? `${file}.shard-${options.shard.index}-of-${options.shard.count}.failed.ndjson` : `${file}.failed.ndjson`);
   if (resolve(failedPath) === resolve(file)) throw new UsageError('--failed must not be the file being imported');
   const checkpointFile = checkpointPath(failedPath);
   const started = performance.now();
   // The batches' own options: a signal that the interruption below can fire is added to them.
   const cancel = new AbortController();
+  const signal = options.execute?.signal ? AbortSignal.any([options.execute.signal, cancel.signal]) : cancel.signal;
+  // Every batch in flight or waiting for the rate limit listens to it (a shared limiter's wait
+  // adds its own listener): more than Node's default ten, which it would warn about, by design.
+  setMaxListeners(8 * Math.max(options.concurrency ?? 4, 4) + 10, signal);
   let session;
   try {
     session = openBulkSession(registry, {
       connector: 'customer-io', operation, auth: options.auth,
-      options: { ...options.execute, signal: options.execute?.signal ? AbortSignal.any([options.execute.signal, cancel.signal]) : cancel.signal },
+      options: { ...options.execute, signal },
     });
   } catch (error) {
     if (error instanceof OperationError) throw new UsageError(`the credentials cannot be used: ${error.message}`);
@@ -182,12 +196,18 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     if (!(error instanceof StoppedBeforeSending)) throw error;
     return nothingSent(options, failedPath, checkpointFile, started);
   }
-  const start = startFrom(options, identity, checkpointFile);
+  const range = options.shard ? await shardRange(file, identity.bytes, options.shard, itemKeys(session.itemSchema)) : undefined;
+  const shard: CheckpointShard | undefined = options.shard && range
+    ? { index: options.shard.index, count: options.shard.count, start_byte: range.start, end_byte: range.end, first_line: range.firstLine }
+    : undefined;
+  const start = startFrom(options, identity, checkpointFile, range);
   const identifier = start.identifier;
 
   const source: Source = kind === 'csv'
     ? await csvSource(file, { operation, ...(identifier ? { identifier } : {}), skipThrough: start.watermarkLine, reading: start.reading })
-    : ndjsonSource(file, { keys: itemKeys(session.itemSchema), skipThrough: start.watermarkLine });
+    : ndjsonSource(file, { keys: itemKeys(session.itemSchema), skipThrough: start.watermarkLine, ...(range ? { range } : {}) });
+  /** The bytes this run's source reads through (progress). */
+  const sourceBytes = range ? range.end - range.start : identity.bytes;
   // Starting over: the old checkpoint goes before the failed file it relies on is emptied.
   if (!options.resume) removeCheckpoint(checkpointFile);
   let failed: FailedItemsFile;
@@ -203,26 +223,28 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   }
 
   const ledger = new SettlementLedger({ watermarkLine: start.watermarkLine, counts: start.counts });
-  const inFlight = new Map<SentBatch<Pending>, Checkpoint['in_flight'][number]>();
+  const inFlight = new Map<SentBatch<Entry>, Checkpoint['in_flight'][number]>();
   let exhausted = false;
 
+  const checkpointNow = (): Checkpoint => ({
+    version: 1,
+    file,
+    file_bytes: identity.bytes,
+    file_sha256: identity.sha256Hex,
+    operation,
+    identifier: identifier ?? null,
+    ...(kind === 'csv' ? { csv_reading: start.reading } : {}),
+    failed_file: failedPath,
+    watermark_line: ledger.watermarkLine,
+    in_flight: [...inFlight.values()].sort((a, b) => a.first_line - b.first_line),
+    counts: structuredClone(ledger.settledThrough),
+    runs: start.runs,
+    ...(shard ? { shard } : {}),
+    updated_at: new Date().toISOString(),
+  });
   const saveCheckpoint = () => {
     failed.sync(); // every record of a settled line is on disk before the checkpoint says so
-    writeCheckpoint(checkpointFile, {
-      version: 1,
-      file,
-      file_bytes: identity.bytes,
-      file_sha256: identity.sha256Hex,
-      operation,
-      identifier: identifier ?? null,
-      ...(kind === 'csv' ? { csv_reading: start.reading } : {}),
-      failed_file: failedPath,
-      watermark_line: ledger.watermarkLine,
-      in_flight: [...inFlight.values()].sort((a, b) => a.first_line - b.first_line),
-      counts: ledger.settledThrough,
-      runs: start.runs,
-      updated_at: new Date().toISOString(),
-    });
+    writeCheckpoint(checkpointFile, checkpointNow());
     lastCheckpoint = performance.now();
   };
   let lastCheckpoint = 0;
@@ -246,87 +268,117 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   else options.stop?.addEventListener('abort', onStop, { once: true });
   const stopping = () => options.stop?.aborted === true || cancel.signal.aborted;
 
-  const writeFailure = (item: Omit<Pending, 'entry'>, failure: Omit<BulkFailure<unknown>, 'ref'>) => {
+  const eventIds = new StableEventIds(identity.sha256);
+  // Ids made again for failed records, apart, so the loop's keystream block stays where it is.
+  const failedIds = new StableEventIds(identity.sha256);
+  const writeFailure = (entry: Pick<Entry, 'line' | 'index' | 'item' | 'text' | 'gaveId'>, failure: Omit<BulkFailure<unknown>, 'ref'>) => {
+    const item = entry.text !== undefined && source.itemOf ? source.itemOf(entry.text) : entry.item;
     failed.write({
-      line: item.line, index: item.index, reason: failure.reason,
-      ...(failure.field ? { field: failure.field } : {}), message: failure.message, item: item.item,
+      line: entry.line, index: entry.index, reason: failure.reason,
+      ...(failure.field ? { field: failure.field } : {}), message: failure.message,
+      // An event with the id it was sent with, so that importing the failed file sends the same one.
+      item: entry.gaveId ? { ...(item as Item), id: failedIds.idFor(entry.line) } : item,
     });
   };
   const state = (): ImportProgress => {
     const counts = addCounts(start.counts, ledger.thisRun);
     return {
       done: counts.read, accepted: counts.accepted, failed: counts.failed, possibly_processed: counts.possibly_processed,
-      read: counts.read + ledger.openItems, bytes_read: source.bytesRead(), file_bytes: identity.bytes,
+      read: counts.read + ledger.openItems, bytes_read: source.bytesRead(), file_bytes: sourceBytes,
     };
   };
   // Written when a batch settles, at most every CHECKPOINT_INTERVAL_MS: one that comes sooner
-  // is written by a timer at the end of the interval, so the checkpoint is never further behind.
+  // is written by a timer at the end of the interval, so the checkpoint is never further behind
+  // (nor, when a write is still under way, further than that write takes). The state is taken
+  // when the write starts; the waits of writing it run off the main thread (one at a time).
   // A write error (a full disk) is kept and thrown when the import ends, not from a timer.
   let checkpointTimer: NodeJS.Timeout | undefined;
   let checkpointError: Error | undefined;
+  let writing: Promise<void> | undefined;
+  let writeAgain = false;
+  let ended = false; // the last checkpoint is the finally block's: none is started after it
   const saveCheckpointLater = () => {
     checkpointTimer = undefined;
-    try {
-      saveCheckpoint();
-    } catch (error) {
-      checkpointError ??= error as Error;
+    if (ended) return;
+    if (writing) {
+      writeAgain = true;
+      return;
     }
+    const checkpoint = checkpointNow();
+    lastCheckpoint = performance.now();
+    writing = failed.syncAsync()
+      .then(() => writeCheckpointAsync(checkpointFile, checkpoint))
+      .catch((error: unknown) => void (checkpointError ??= error as Error))
+      .finally(() => {
+        writing = undefined;
+        if (writeAgain) {
+          writeAgain = false;
+          settled(false);
+        }
+      });
   };
-  const settled = () => {
+  const settled = (progress = true) => {
     const since = performance.now() - lastCheckpoint;
     if (since >= CHECKPOINT_INTERVAL_MS) saveCheckpointLater();
     else checkpointTimer ??= setTimeout(saveCheckpointLater, CHECKPOINT_INTERVAL_MS - since);
-    options.onProgress?.(state());
+    if (progress) options.onProgress?.(state());
   };
-
-  const eventIds = new StableEventIds(identity.sha256);
-  async function* items(): AsyncGenerator<{ item: Item; ref: Pending }> {
-    for await (const row of source.rows as AsyncIterable<Row>) {
-      if (stopping()) return; // this row is read again on --resume
-      if (row.failure) {
-        const entry = ledger.add(row.line);
-        writeFailure(row, row.failure);
-        ledger.settle(entry, 'failed');
-        continue;
-      }
-      let item = row.item as Item;
-      // Events get an id from the file's content and their line, unless the file gives one.
-      if (givesIds && item.id === undefined) item = { ...item, id: eventIds.idFor(row.line) };
-      const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item));
-      yield { item, ref: { entry, line: row.line, index: row.index, item } };
-    }
-    exhausted = true;
-  }
 
   const bar = options.progress ? new ProgressBar(options.progress, state, options.progressIntervalMs) : undefined;
   bar?.start();
+
+  const sender = session.sender<Entry>({
+    concurrency: options.concurrency ?? 4,
+    onFailure: ({ ref: entry, ...failure }) => {
+      entry.reported = true;
+      // Never sent because of the interruption: as good as unread, --resume reads it again.
+      if (failure.reason === 'not_sent' && cancel.signal.aborted) return;
+      writeFailure(entry, failure);
+      const outcome: Outcome = failure.reason === 'possibly_processed' ? 'possibly_processed' : 'failed';
+      if (cancel.signal.aborted && failure.reason === 'possibly_processed') ledger.interrupt(entry, outcome);
+      else ledger.settle(entry, outcome);
+    },
+    onBatchStart: (batch) => {
+      inFlight.set(batch, { first_line: batch.refs[0]!.line, last_line: batch.refs.at(-1)!.line, items: batch.refs.length });
+    },
+    onBatchSettled: (batch, outcome) => {
+      // Items of the batch not reported failed were accepted.
+      for (const entry of batch.refs) if (!entry.reported) ledger.settle(entry, 'accepted');
+      // A batch cut off by the interruption stays listed: sent, never answered, sent again on --resume.
+      if (!(cancel.signal.aborted && outcome === 'possibly_processed')) inFlight.delete(batch);
+      settled();
+    },
+  });
 
   let summary: (BulkSummary & { stopped?: import('../../runtime/index.js').Envelope }) | undefined;
   let complete = false;
   let closeError: Error | undefined;
   try {
-    summary = await session.send(items(), {
-      concurrency: options.concurrency ?? 4,
-      onFailure: ({ ref: item, ...failure }) => {
-        item.reported = true;
-        // Never sent because of the interruption: as good as unread, --resume reads it again.
-        if (failure.reason === 'not_sent' && cancel.signal.aborted) return;
-        writeFailure(item, failure);
-        const outcome: Outcome = failure.reason === 'possibly_processed' ? 'possibly_processed' : 'failed';
-        if (cancel.signal.aborted && failure.reason === 'possibly_processed') ledger.interrupt(item.entry, outcome);
-        else ledger.settle(item.entry, outcome);
-      },
-      onBatchStart: (batch) => {
-        inFlight.set(batch, { first_line: batch.refs[0]!.line, last_line: batch.refs.at(-1)!.line, items: batch.refs.length });
-      },
-      onBatchSettled: (batch, outcome) => {
-        // Items of the batch not reported failed were accepted.
-        for (const item of batch.refs) if (!item.reported) ledger.settle(item.entry, 'accepted');
-        // A batch cut off by the interruption stays listed: sent, never answered, sent again on --resume.
-        if (!(cancel.signal.aborted && outcome === 'possibly_processed')) inFlight.delete(batch);
-        settled();
-      },
-    });
+    // A read chunk's rows at a time, each checked and packed synchronously; the loop waits only
+    // when the sender has `concurrency` batches in flight (once a batch, not once an item).
+    reading: {
+      for await (const rows of source.chunks) {
+        for (const row of rows) {
+          if (stopping()) break reading; // this row and the rest are read again on --resume
+          if (row.failure) {
+            const entry = ledger.add(row.line, undefined, row.index, row.item);
+            writeFailure(entry, row.failure);
+            ledger.settle(entry, 'failed');
+            continue;
+          }
+          const item = row.item as Item;
+          // Events get an id from the file's content and their line, unless the file gives one.
+          const id = givesIds && item.id === undefined ? eventIds.idFor(row.line) : undefined;
+          // The entry keeps the line's text, not the item, when the item can be read from it again.
+          const kept = row.text !== undefined && source.itemOf ? undefined : item;
+          const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item), row.index, kept, row.text, id !== undefined);
+          const wait = sender.add(item, entry, id);
+          if (wait) await wait;
+        }
+      }
+      exhausted = true;
+    }
+    summary = await sender.finish();
     complete = exhausted && ledger.openItems === 0;
   } finally {
     if (drainTimer) clearTimeout(drainTimer);
@@ -335,6 +387,11 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     options.stop?.removeEventListener('abort', onStop);
     source.close();
     bar?.stop(complete ? 'done' : 'interrupted');
+    // A checkpoint still being written lands before the last one (they share a temp file, and an
+    // older one renamed after it would win).
+    ended = true;
+    while (writing) await writing;
+    if (checkpointTimer) clearTimeout(checkpointTimer);
     try {
       if (!complete) saveCheckpoint();
       failed.close();
@@ -367,6 +424,7 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
     checkpoint: complete ? null : checkpointFile,
     ...(complete ? {} : { interrupted: { watermark_line: ledger.watermarkLine, items_after_watermark: ledger.openItems } }),
     ...(options.resume ? { resumed: { from_line: start.watermarkLine + 1, runs: start.runs } } : {}),
+    ...(shard ? { shard } : {}),
     ...(bulk.stopped && !bulk.stopped.ok ? { stopped: { code: bulk.stopped.error.code, message: bulk.stopped.error.message } } : {}),
   };
 }

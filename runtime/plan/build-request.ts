@@ -8,6 +8,7 @@ import { addEventIds } from './event-ids.js';
 import { fillPath, queryString, templateParams } from './path-template.js';
 import { byteSize } from '../byte-size.js';
 import { isFormData } from '../form-data.js';
+import { packedBody } from '../packed-list.js';
 import { setOwn } from '../own-property.js';
 import { ownUrl } from './request-url.js';
 import { fillTemplate } from './template.js';
@@ -143,13 +144,16 @@ export function buildRequest(http: HttpMapping, input: Input, base: ResolvedBase
       [{ field: 'input', rule: 'max_body_properties' }],
     );
   }
-  const json = JSON.stringify(body);
-  if (http.max_body_bytes !== undefined && byteSize(json) > http.max_body_bytes) {
+  // A batch a bulk runner packed is its bytes already (runtime/packed-list.ts): sent as they are.
+  const bytes = packedBody(body);
+  const json = bytes ? undefined : JSON.stringify(body);
+  const size = bytes ? bytes.length : byteSize(json);
+  if (http.max_body_bytes !== undefined && size > http.max_body_bytes) {
     throw userInputError(
-      `"input": the request body would be ${byteSize(json)} bytes; Customer.io accepts at most ${http.max_body_bytes} bytes on ${http.path}`,
+      `"input": the request body would be ${size} bytes; Customer.io accepts at most ${http.max_body_bytes} bytes on ${http.path}`,
       [{ field: 'input', rule: 'max_body_bytes' }],
     );
   }
   headers['content-type'] = 'application/json';
-  return { method: http.method, url, headers, body, json };
+  return bytes ? { method: http.method, url, headers, body, bytes } : { method: http.method, url, headers, body, json };
 }

@@ -34,13 +34,17 @@ function withId(event: Record<string, unknown>, newId: () => string): Record<str
   return event.id === undefined ? { ...event, id: newId() } : event;
 }
 
-function withEntityId(entity: unknown, newId: () => string): unknown {
-  if (isRecord(entity) && entity.type === 'person' && V2_EVENT_ACTIONS.has(String(entity.action))) {
-    return withId(entity, newId);
-  }
-  return entity;
+/** Whether a v2 entity is an event (a person's event, page or screen view), which gets an id. */
+export function isEventEntity(entity: { type?: unknown; action?: unknown }): boolean {
+  return entity.type === 'person' && V2_EVENT_ACTIONS.has(String(entity.action));
 }
 
+/** A v2 entity as sent: an event without an id gets one (a copy); anything else is itself. */
+export function withEntityId(entity: unknown, newId: () => string = newEventId): unknown {
+  return isRecord(entity) && isEventEntity(entity) ? withId(entity, newId) : entity;
+}
+
+/** The body with an id on every event that has none (a v2 entity, or each of a batch's). */
 export function addEventIds(body: unknown, placement: EventIdPlacement, newId: () => string = newEventId): unknown {
   if (!isRecord(body)) return body;
   switch (placement) {
@@ -49,6 +53,7 @@ export function addEventIds(body: unknown, placement: EventIdPlacement, newId: (
     case 'entity':
       return withEntityId(body, newId);
     case 'batch':
+      // A PackedList's entries were given their ids when the bulk runner serialised them.
       return Array.isArray(body.batch) ? { ...body, batch: body.batch.map((item) => withEntityId(item, newId)) } : body;
   }
 }

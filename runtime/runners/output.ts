@@ -2,6 +2,7 @@
 // body itself, one key of it, a v2 batch's accepted/failed items, or a dropdown's options (only
 // those that fit what the dropdown's input asks for, when its definition says how to tell).
 import type { ResponseMapping } from '../definitions.js';
+import { PackedList } from '../packed-list.js';
 
 interface BatchItemError {
   batch_index?: number;
@@ -12,7 +13,8 @@ interface BatchItemError {
 
 /** A v2 batch answer: 200 means every item was accepted, 207 lists the items that were not. */
 function batchOutput(body: unknown, input: Record<string, unknown>) {
-  const total = Array.isArray(input.batch) ? input.batch.length : 0;
+  // The list as given, or as a bulk runner packed it (its entries serialised already).
+  const total = Array.isArray(input.batch) || input.batch instanceof PackedList ? input.batch.length : 0;
   const errors = (body as { errors?: BatchItemError[] })?.errors ?? [];
   const failed = errors.map((e) => ({
     index: e.batch_index ?? -1,

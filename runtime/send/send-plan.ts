@@ -62,21 +62,24 @@ function answerHoldsSecret(answer: HttpAnswer, redact: Redactor): boolean {
  * One HTTP exchange, timed: its duration goes into `durations` (the envelope's
  * meta.attempt_durations_ms) and to the telemetry, whichever way it ends.
  */
-async function exchange(answer: Promise<HttpAnswer>, durations: number[], ended: ((end: AttemptEnd) => void) | undefined): Promise<HttpAnswer> {
+function exchange(answer: Promise<HttpAnswer>, durations: number[], ended: ((end: AttemptEnd) => void) | undefined): Promise<HttpAnswer> {
   const started = performance.now();
   const record = (end: Omit<AttemptEnd, 'duration_ms'>) => {
     const duration = Math.round(performance.now() - started);
     durations.push(duration);
     ended?.({ duration_ms: duration, ...end });
   };
-  try {
-    const received = await answer;
-    record({ status_code: received.status });
-    return received;
-  } catch (error) {
-    record({ failure: error instanceof TransportError ? error.kind : 'error' });
-    throw error;
-  }
+  // Handlers on the answer itself rather than an async function around it: one promise fewer a call.
+  return answer.then(
+    (received) => {
+      record({ status_code: received.status });
+      return received;
+    },
+    (error: unknown) => {
+      record({ failure: error instanceof TransportError ? error.kind : 'error' });
+      throw error;
+    },
+  );
 }
 
 export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: SendContext): Promise<Envelope> {
@@ -99,7 +102,12 @@ export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: Sen
   let arrived = false;
   const durations: number[] = [];
 
-  const meta = (attempts: number) => ({ request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: [...durations] });
+  // Made once, for the envelope that ends the call: no attempt follows, so `durations` is handed
+  // over as it is. An answered call's status goes in the same literal (a spread copy cost more).
+  const meta = (attempts: number) => ({ request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: durations });
+  const answeredMeta = (attempts: number, status_code: number) => ({
+    request: shown, attempts, duration_ms: Math.round(performance.now() - started), waited_ms: waitedForRate, attempt_durations_ms: durations, status_code,
+  });
   const fail = (problem: Problem, ending: Ending, attempts: number, answer?: HttpAnswer): Envelope => {
     const error: EnvelopeError = settle(problem, ending, plan.safeToRepeat, arrived, reconciliationIds(answer));
     return { ok: false, error: redactValue(error, redact), meta: meta(attempts) };
@@ -136,7 +144,7 @@ export async function sendPlan(plan: CallPlan, shown: ShownRequest, context: Sen
       emit?.({ type: 'answer', operation: context.operation, attempt, status_code: answer.status });
       if (answer.status >= 200 && answer.status < 300) {
         const output = plan.readOutput(answer);
-        return { ok: true, output: answerHoldsSecret(answer, redact) ? redactValue(output, redact) : output, meta: { ...meta(attempt), status_code: answer.status } };
+        return { ok: true, output: answerHoldsSecret(answer, redact) ? redactValue(output, redact) : output, meta: answeredMeta(attempt, answer.status) };
       }
       problem = errorFromAnswer(answer, connector, context.region, context.regions);
       if (plan.failureDetails) problem.details = { ...(problem.details as object | undefined), ...(plan.failureDetails(answer) as object) };

@@ -2,14 +2,17 @@
 // The definition's `bulk` mapping says which input holds the items, how an item becomes an entry
 // of a batch (a template), and which operation sends a batch; nothing here knows their names.
 // Items are checked once: against the operation's item schema, by the operation's own input
-// validation (execute) or here (`checked: false`, for items streamed from a file).
-import type { RunContext, Runner } from '../../contracts.js';
+// validation (execute) or here (`checked: false`, for items streamed from a file), with the
+// validator the build precompiled for that schema. A checked item is written straight into its
+// entry's JSON (entry-serialiser.ts) and packed by that text's length; nothing else is copied.
+import type { RunContext, Runner, Validator } from '../../contracts.js';
 import type { BulkMapping, JsonSchema, LoadedOperation } from '../../definitions.js';
 import type { Envelope, SuccessMeta } from '../../envelope.js';
 import { normalise } from '../../input/normalise.js';
 import { describeErrors } from '../../input/validation.js';
 import { fillTemplate } from '../../plan/template.js';
-import { runBulk, type BatchTarget, type BulkEntry, type BulkFailure, type BulkOptions, type BulkSummary } from './run-bulk.js';
+import { BatchSender, entrySchema, type BatchTarget, type BulkFailure, type BulkOptions, type BulkSummary } from './batch-sender.js';
+import { entrySerialiser, type EntrySerialiser } from './entry-serialiser.js';
 
 export type Item = Record<string, unknown>;
 
@@ -21,6 +24,44 @@ function mappingOf(operation: LoadedOperation): BulkMapping {
 /** The schema one item of a bulk operation must fit. */
 export function itemSchema(operation: LoadedOperation): JsonSchema {
   return (operation.input_schema.properties as Record<string, JsonSchema>)[mappingOf(operation).items]!.items as JsonSchema;
+}
+
+/** Keywords whose values are data, not schemas: a `maxBytes` in them is not a limit. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/** `schema` without its `maxBytes` limits of `cap` bytes or more, copied where it changes. */
+function withoutLimitsFrom(schema: unknown, cap: number): unknown {
+  if (Array.isArray(schema)) {
+    const items = schema.map((item) => withoutLimitsFrom(item, cap));
+    return items.some((item, i) => item !== schema[i]) ? items : schema;
+  }
+  if (schema === null || typeof schema !== 'object') return schema;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(schema)) {
+    const next = key === 'maxBytes' && typeof value === 'number' && value >= cap ? undefined : DATA_KEYWORDS.has(key) ? value : withoutLimitsFrom(value, cap);
+    if (next !== value) (copy ??= { ...(schema as Record<string, unknown>) })[key] = next;
+  }
+  if (copy) for (const key of Object.keys(copy)) if (copy[key] === undefined) delete copy[key];
+  return copy ?? schema;
+}
+
+const checkedItemSchemas = new WeakMap<LoadedOperation, JsonSchema>();
+
+/**
+ * The schema a bulk item is checked against before it is serialised: the item schema without
+ * its byte limits of `entryMaxBytes` or more (event data's 100,000 bytes, against an entry's
+ * 32,767). The entry's own limit, checked on the text the item is serialised into, implies them,
+ * and measuring them meant serialising the data once more inside the validator (four fifths of
+ * checking an event). An item over them is refused all the same, by the entry's limit. The build
+ * precompiles these schemas too (scripts/validator-precompile.ts).
+ */
+export function checkedItemSchema(operation: LoadedOperation, entryMaxBytes: number): JsonSchema {
+  let schema = checkedItemSchemas.get(operation);
+  if (!schema) {
+    schema = Number.isFinite(entryMaxBytes) ? (withoutLimitsFrom(itemSchema(operation), entryMaxBytes) as JsonSchema) : itemSchema(operation);
+    checkedItemSchemas.set(operation, schema);
+  }
+  return schema;
 }
 
 /** One item as the entry its batch carries. */
@@ -41,44 +82,73 @@ export interface ItemOptions<R> extends Omit<BulkOptions<R>, 'checked' | 'label'
   checked: boolean;
 }
 
+const serialisers = new WeakMap<LoadedOperation, EntrySerialiser>();
+
+/** The operation's entry serialiser, compiled once. */
+function serialiserFor(operation: LoadedOperation, target: BatchTarget): EntrySerialiser {
+  let serialise = serialisers.get(operation);
+  if (!serialise) {
+    serialise = entrySerialiser(mappingOf(operation).entry, target.send.http?.event_ids);
+    serialisers.set(operation, serialise);
+  }
+  return serialise;
+}
+
 /**
- * Sends items (each with the caller's reference) through the operation's batches. An item that
- * does not fit the item schema is reported as `invalid`, in the item's own terms (`"item.data"`),
- * and counted in the summary.
+ * Items of one bulk operation on their way to its batches. `add` is synchronous and returns a
+ * promise only when the caller must wait for a batch to land. An item that does not fit the item
+ * schema is reported as `invalid`, in the item's own terms (`"item.data"`), and counted.
  */
+export class ItemSender<R> {
+  private readonly schema: JsonSchema;
+  private readonly validate: Validator | undefined;
+  private readonly serialise: EntrySerialiser;
+  private readonly sender: BatchSender<R>;
+
+  constructor(context: Pick<RunContext, 'connector' | 'operation' | 'call' | 'validator'>, options: ItemOptions<R>) {
+    const target = batchTarget(context);
+    this.schema = checkedItemSchema(context.operation, Number(entrySchema(target).maxBytes ?? Infinity));
+    this.validate = options.checked ? undefined : context.validator(this.schema);
+    this.serialise = serialiserFor(context.operation, target);
+    this.sender = new BatchSender<R>(target, { ...options, label: () => 'item' });
+  }
+
+  /** `eventId`: the id an event gets when the item has none (the import's stable id for its line). */
+  add(item: Item, ref: R, eventId?: string): Promise<void> | undefined {
+    const { validate, schema } = this;
+    if (validate) {
+      // Copy on write: only an item with a date-time to convert or a default to fill is copied.
+      const checked = normalise(schema, item) as Item;
+      if (!validate(checked)) {
+        this.sender.refuse(ref, describeErrors(validate.errors ?? [], schema, 'item', checked).map((p) => p.message).join('; '));
+        return undefined;
+      }
+      item = checked;
+    }
+    return this.sender.add(this.serialise(item, eventId), ref);
+  }
+
+  finish(): Promise<BulkSummary & { stopped?: Envelope }> {
+    return this.sender.finish();
+  }
+}
+
+/** Sends items (each with the caller's reference) through the operation's batches. */
 export async function sendItems<R>(
   context: Pick<RunContext, 'connector' | 'operation' | 'call' | 'validator'>,
   items: AsyncIterable<{ item: Item; ref: R }> | Iterable<{ item: Item; ref: R }>,
   options: ItemOptions<R>,
 ): Promise<BulkSummary & { stopped?: Envelope }> {
-  const { operation } = context;
-  const schema = itemSchema(operation);
-  const validate = options.checked ? undefined : context.validator(schema);
-  let refused = 0;
-  const refuse = (failure: BulkFailure<R>) => {
-    refused++;
-    options.onFailure?.(failure);
-  };
-  async function* entries(): AsyncGenerator<BulkEntry<R>> {
-    for await (const { item, ref } of items) {
-      let checked = item;
-      if (validate) {
-        checked = normalise(schema, item) as Item;
-        if (!validate(checked)) {
-          refuse({ ref, reason: 'invalid', message: describeErrors(validate.errors ?? [], schema, 'item', checked).map((p) => p.message).join('; ') });
-          continue;
-        }
-      }
-      yield { entry: entryOf(operation, checked), ref };
+  const sender = new ItemSender(context, options);
+  if (Symbol.asyncIterator in items) {
+    for await (const { item, ref } of items) await sender.add(item, ref);
+  } else {
+    for (const { item, ref } of items) {
+      const wait = sender.add(item, ref);
+      if (wait) await wait;
     }
   }
-  const summary = await runBulk(batchTarget(context), entries(), {
-    ...options,
-    checked: true,
-    label: () => 'item',
-    onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, done: p.done + refused, failed: p.failed + refused })),
-  });
-  return { ...summary, total: summary.total + refused, failed: summary.failed + refused };
+  return sender.finish();
 }
 
 /** A bulk operation run for a host: every item accounted for in one output. */

@@ -327,13 +327,21 @@ async function search(h: Harness): Promise<void> {
   await page.fill('input[type=search]', '');
 }
 
-/** What the sandbox holds, read from its App API one request at a time (it rate-limits as Customer.io does). */
-function sandboxReader(host: LocalHost) {
+/**
+ * What the sandbox holds, read from its App API. The sandbox limits App calls to 10 a second per
+ * key, as Customer.io does, and the page's own calls share that key (a channel dropdown reads
+ * every template): a 429 is waited out as a client would; any other failure says what it was.
+ */
+export function sandboxReader(host: LocalHost) {
   return async <T>(path: string): Promise<T> => {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const response = await fetch(`${host.sandbox!.origin}/v1${path}`, { headers: { authorization: `Bearer ${host.sandbox!.credentials.app_api_key}` } });
-      if (response.status !== 429) return (await response.json()) as T;
-      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+      if (response.status === 429 && attempt < 10) {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+        continue;
+      }
+      if (!response.ok) throw new Error(`the sandbox answered GET /v1${path} with ${response.status}: ${await response.text()}`);
+      return (await response.json()) as T;
     }
   };
 }

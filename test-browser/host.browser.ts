@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConnectors } from '../runtime/index.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { startLocalHost, type LocalHost } from '../host/start.js';
-import { formBehaviour } from './form-behaviour.js';
+import { formBehaviour, sandboxReader } from './form-behaviour.js';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 // The README's pictures are tracked: a run rewrites them only when asked (`npm run test:browser
@@ -340,8 +340,7 @@ async function oneOfErrors(page: Page, watch: ConsoleWatch): Promise<void> {
 
 /** The reporting webhooks registered in the sandbox, read through its App API. */
 async function sandboxWebhooks(host: LocalHost): Promise<string[]> {
-  const response = await fetch(`${host.sandbox!.origin}/v1/reporting_webhooks`, { headers: { authorization: `Bearer ${host.sandbox!.credentials.app_api_key}` } });
-  const body = (await response.json()) as { reporting_webhooks: { endpoint: string }[] };
+  const body = await sandboxReader(host)<{ reporting_webhooks: { endpoint: string }[] }>('/reporting_webhooks');
   return body.reporting_webhooks.map((webhook) => webhook.endpoint);
 }
 

@@ -157,7 +157,7 @@ export function renderSection(report: Report, before: Report | undefined): { mar
     lines.push('', '### Several processes on one file', '');
     lines.push(
       `The people file imported by 1, 2 and 4 processes at once, process *k* of *n* with \`--shard k/n\` (the lines that start in the *k*-th *n*-th of the file's bytes; line numbers, and so event ids, stay the file's), ` +
-        (report.redis ? `all sharing one Redis rate limiter (\`--rate-limit-redis\`, a Redis ${report.redis}).` : 'without a shared rate limiter (no Redis answered and redis-server could not be started).') +
+        (report.redis ? `all sharing one Redis rate limiter (\`--rate-limit-redis\`; the Redis ${report.redis === 'REDIS_URL' ? 'REDIS_URL names' : 'the bench started'}).` : 'without a shared rate limiter (no Redis answered and redis-server could not be started).') +
         ' Wall clock from the first start to the last exit.',
       '',
     );
@@ -165,9 +165,13 @@ export function renderSection(report: Report, before: Report | undefined): { mar
     for (const s of report.scaling) {
       lines.push(`| ${s.processes} | ${n(s.wall_s, 2)} s | ${n(s.items / s.wall_s)} | ${n(s.requests / s.wall_s)} | ${n(one.wall_s / s.wall_s, 2)}× | ${n(s.peak_rss_mb)} MB |`);
     }
+    const over = report.scaling.filter((s) => s.peak_rss_mb >= RSS_TARGET_MB);
     lines.push(
       '',
-      `Each process works on one core: ${report.machine.split(' × ')[0]} cores here, shared with the bench server, so 2 processes can at best halve the time and 4 cannot do better than 2. ` +
+      (over.length
+        ? `With ${over.map((s) => s.processes).join(' and ')} processes one process reached ${over.map((s) => `${n(s.peak_rss_mb)} MB`).join(' and ')}: more processes than cores each wait for one, their batches stay out longer, and more of what those batches hold outlives the young generation. `
+        : '') +
+        `Each process works on one core: ${report.machine.split(' × ')[0]} cores here, shared with the bench server, so 2 processes can at best halve the time and 4 cannot do better than 2. ` +
         `Projection to Customer.io's documented ${n(CUSTOMER_IO_REQUESTS_PER_S)} requests/s: one process sends ${n(perProcess)} requests/s of ${n(itemsPerRequest)} people each, ` +
         `so ${n(CUSTOMER_IO_REQUESTS_PER_S)} requests/s takes about ${n(needed)} processes on as many cores (${n(CUSTOMER_IO_REQUESTS_PER_S * itemsPerRequest)} people/s, ` +
         `${n((CUSTOMER_IO_REQUESTS_PER_S * report.files[0]!.summary.average_batch_bytes * 8) / 1e9, 1)} Gbit/s of request bodies): past that, the shared limiter holds them to the rate, and before it the uplink is likely the limit. ` +
@@ -195,8 +199,8 @@ export function renderSection(report: Report, before: Report | undefined): { mar
     '- **Bodies in reused buffers.** A batch\'s buffer is written again once its request is over: `concurrency + 1` bodies for a whole import instead of a 500 KB string or two per batch, which only full collections give back.',
     '- **Checked as the build compiled it.** Items go through the precompiled validator of the item schema, without the byte limits the entry\'s own 32 KB implies (measuring event data\'s 100 KB serialised it once more: four fifths of checking an event).',
     '- **No promise per item.** The reader hands over a read chunk\'s rows at a time and the loop adds each item synchronously; it awaits only when `concurrency` batches are in flight, once a batch.',
-    '- **Little kept while a batch is out.** An item waiting for its batch\'s answer is its ledger entry and the text it was read from, read again only if it fails; its event id is made again from its line. What outlives the young generation is small, so collections stay cheap and RSS flat.',
-    '- **Reading.** 64 KB reads into one buffer, read into again (larger reads mean longer stretches between two looks at the answers that came in, and more kept alive meanwhile); CSV without csv-parse\'s per-record info object, plain rows (ASCII, nothing cut) the short way, 16 KB reads so no records wait in the stream, and chunks the record guard passes on uncopied.',
+    '- **Little kept while a batch is out.** An item waiting for its batch\'s answer is its ledger entry and where it can be read again from (its NDJSON line\'s place in the file, or its CSV record\'s text), read again only if it fails; its event id is made again from its line. What outlives the young generation is small, so collections stay cheap and RSS flat.',
+    '- **Reading.** NDJSON in 64 KB reads into two buffers, the next read while this chunk is parsed (larger reads mean longer stretches between two looks at the answers that came in, and more kept alive meanwhile; one read at a time left the thread idle through each); CSV without csv-parse\'s per-record info object, plain rows (ASCII, nothing cut) the short way, 16 KB reads so no records wait in the stream, and chunks the record guard passes on uncopied.',
     '- **Checkpoints off the main thread.** They are still written at most 100 ms after a batch is answered, but their fsyncs wait in libuv\'s pool rather than stopping the import.',
   );
 

@@ -146,3 +146,39 @@ describe('imported items over the size limits', () => {
     expect((records[1]!.item as { id: string }).id).toMatch(ULID);
   });
 });
+
+describe('an item read again from the file when it fails', () => {
+  let server: LocalServer;
+  const dir = mkdtempSync(join(tmpdir(), 'cio-bulk-reread-'));
+  beforeAll(async () => {
+    // Like Customer.io, a 207 names the positions of the items it refused: here every seventh person.
+    server = await startLocalServer((seen, res) => {
+      const batch = (JSON.parse(seen.body) as { batch: Entry[] }).batch;
+      const errors = batch.flatMap((entry, i) => (Number(entry.identifiers.id!.slice(1)) % 7 === 0 ? [{ batch_index: i, reason: 'invalid', message: 'refused in test' }] : []));
+      res.writeHead(errors.length ? 207 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(errors.length ? { errors } : {}));
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is the item of its line exactly, multi-byte text, CRLF and lines across reads included', async () => {
+    // About 1 KB a line, so that many lines straddle the reader's 64 KB reads; blank lines and CRLF among them.
+    const people = Array.from({ length: 600 }, (_, i) => ({ identifiers: { id: `p${i}` }, attributes: { note: `${'é😀ß'.repeat(i % 5)}${'x'.repeat(900 + (i % 13))}`, i } }));
+    const text = people.map((person, i) => `${JSON.stringify(person)}${i % 3 === 0 ? '\r\n' : '\n'}${i % 50 === 0 ? '\n' : ''}`).join('');
+    const file = join(dir, 'people.ndjson');
+    writeFileSync(file, text);
+    const { output } = await runCli(
+      ['import', 'customer-io', 'bulk_identify_customers', '--file', file, '--auth', JSON.stringify({ ...TRACK_AUTH, region: 'us' }), '--origin', server.origin, '--quiet'],
+      {}, await sharedRegistry(),
+    );
+    const refused = people.filter((_, i) => i % 7 === 0);
+    expect(output).toMatchObject({ read: 600, accepted: 600 - refused.length, failed: refused.length });
+    const records = readFileSync(`${file}.failed.ndjson`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ImportFailureRecord);
+    expect(records.map((r) => r.item)).toEqual(refused);
+    // Line numbers count the blank lines; positions do not.
+    const lineOf = (i: number) => i + 1 + Math.floor((i + 49) / 50);
+    expect(records.map((r) => [r.line, r.index])).toEqual(refused.map((p) => [lineOf(p.attributes.i), p.attributes.i]));
+  });
+});

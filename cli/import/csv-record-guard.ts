@@ -101,12 +101,30 @@ export class CsvRecordGuard extends Transform {
    * byte() to take the chunk from the start. Only the fields a chunk without cuts changes are kept.
    */
   private passes(chunk: Buffer, from: number): boolean {
+    // After a quote inside a quoted field, byte() holds that quote back until the next byte says
+    // whether it closes the field: a chunk that starts or ends there is not passed on as it is.
+    if (this.state === State.QuoteSeen) return false;
     const max = this.maxBytes;
     const separator = this.separator;
-    let state = this.state;
+    let state: State = this.state;
     let recordBytes = this.recordBytes;
     let passedQuoted = this.passedQuoted;
+    // Where the next quote and CR are (-1: none in the rest of the chunk), looked up again only
+    // once passed: a record line with neither is passed over at the speed of indexOf.
+    let nextQuote = chunk.indexOf(QUOTE, from);
+    let nextCR = chunk.indexOf(CR, from);
     for (let i = from; i < chunk.length; i++) {
+      if (state === State.FieldStart && recordBytes === 0) {
+        const lf = chunk.indexOf(LF, i);
+        if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf(QUOTE, i);
+        if (nextCR !== -1 && nextCR < i) nextCR = chunk.indexOf(CR, i);
+        if (lf !== -1 && lf - i <= max && (nextQuote === -1 || nextQuote > lf) && (nextCR === -1 || nextCR > lf)) {
+          // The whole record is this line, unquoted and within the limit: it ends where it began.
+          passedQuoted = false;
+          i = lf;
+          continue;
+        }
+      }
       const b = chunk[i]!;
       switch (state) {
         case State.FieldStart:
@@ -159,6 +177,7 @@ export class CsvRecordGuard extends Transform {
           continue;
       }
     }
+    if (state === State.QuoteSeen) return false;
     this.state = state;
     this.recordBytes = recordBytes;
     this.passedQuoted = passedQuoted;

@@ -97,35 +97,54 @@ function csvColumns(header: string[], operation: ImportOperation, identifier: Id
  * filled in. The same item, made without the per-cell checks and objects the general case needs
  * (a million rows are a million times what a row costs); undefined when the row is not such a one.
  */
-function plainCsvItem(columns: Column[], cells: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined): Omit<Row, 'index' | 'line'> | undefined {
+function plainCsvItem(columns: Column[], cells: string[], operation: ImportOperation, identifier: IdentifierColumn | undefined, layout: IdentifierLayout): Omit<Row, 'index' | 'line'> | undefined {
   if (cells.length !== columns.length) return undefined;
+  // The identifier: the one --identifier names, else the first filled of id, cio_id, email, phone.
+  let chosen: IdentifierColumn | undefined;
+  let chosenAt = -1;
+  for (const key of identifier ? [identifier] : IDENTIFIER_PRECEDENCE) {
+    const at = layout.at[key];
+    if (at !== undefined && cells[at] !== '') {
+      chosen = key;
+      chosenAt = at;
+      break;
+    }
+  }
+  if (chosen === undefined) return undefined;
   const fields: Item = {};
   const data: Item = {};
-  // Identifier cells in column order: the chosen one identifies, the others become data after the rest.
-  let filled: Column[] | undefined;
-  let values: string[] | undefined;
   for (let i = 0; i < columns.length; i++) {
     const value = cells[i]!;
-    if (value === '') continue;
     const column = columns[i]!;
-    if (column.kind === 'identifier') {
-      (filled ??= []).push(column);
-      (values ??= []).push(value);
-    } else if (column.kind === 'field') fields[column.key] = column.key === 'timestamp' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    if (value === '' || column.kind === 'identifier') continue;
+    if (column.kind === 'field') fields[column.key] = column.key === 'timestamp' && /^\d{1,15}$/.test(value) ? Number(value) : value;
     else setOwn(data, column.key, value);
   }
-  if (!filled) return undefined;
-  let chosen = identifier;
-  if (!chosen) for (const key of IDENTIFIER_PRECEDENCE) if (filled.some((column) => column.key === key)) { chosen = key; break; }
-  const at = filled.findIndex((column) => column.key === chosen);
-  if (at === -1) return undefined;
-  for (let i = 0; i < filled.length; i++) if (i !== at) setOwn(data, filled[i]!.name, values![i]!);
-  const item: Item = { identifiers: { [chosen!]: values![at]! }, ...fields };
+  // The other identifier cells filled in are data, after the rest, in column order.
+  for (const at of layout.columns) if (at !== chosenAt && cells[at] !== '') setOwn(data, columns[at]!.name, cells[at]!);
+  const item: Item = { identifiers: { [chosen]: cells[chosenAt]! }, ...fields };
   for (const _ in data) {
     item[OPERATIONS[operation].dataKey] = data;
     break;
   }
   return { item, identifiedBy: chosen };
+}
+
+/** Where a CSV's identifier columns are, worked out once from its header (each key names one column at most). */
+interface IdentifierLayout {
+  at: Partial<Record<IdentifierColumn, number>>;
+  /** Their positions, in column order. */
+  columns: number[];
+}
+
+function identifierLayout(columns: Column[]): IdentifierLayout {
+  const layout: IdentifierLayout = { at: {}, columns: [] };
+  columns.forEach((column, i) => {
+    if (column.kind !== 'identifier') return;
+    layout.at[column.key] = i;
+    layout.columns.push(i);
+  });
+  return layout;
 }
 
 /** A CSV row as an item in the NDJSON shape; empty cells are left out, values stay strings (timestamps become numbers). */
@@ -189,10 +208,34 @@ function csvItem(columns: Column[], cells: string[], operation: ImportOperation,
 // from each record's raw text: the raw texts follow one another through the file, a skipped empty
 // line leads the next record's, and a CRLF, a CR or an LF is one line break. A cut record's
 // dropped line breaks are added back from its marker.
-const BREAKS = /\r\n|\r|\n/g;
+// Counted with indexOf rather than a regular expression's matches: an array per record was most
+// of what counting cost.
 const LEADING_BREAKS = /^(?:\r\n|\r|\n)*/;
-function breaks(text: string | undefined): number {
-  return text ? (text.match(BREAKS)?.length ?? 0) : 0;
+function breaks(text: string | undefined, from = 0, to = text?.length ?? 0): number {
+  if (!text) return 0;
+  let count = 0;
+  const cr = text.indexOf('\r', from);
+  if (cr === -1 || cr >= to) {
+    // LF only, the common case.
+    for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count++;
+    return count;
+  }
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) count++;
+    else if (c === 13) {
+      count++;
+      if (i + 1 < to && text.charCodeAt(i + 1) === 10) i++; // CRLF: one break
+    }
+  }
+  return count;
+}
+
+/** Where a record's raw text begins after the empty lines csv-parse skipped before it. */
+function afterLeadingBreaks(text: string): number {
+  let at = 0;
+  for (let c = text.charCodeAt(0); c === 10 || c === 13; c = text.charCodeAt(++at));
+  return at;
 }
 
 export interface CsvOptions {
@@ -243,8 +286,9 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
   let emitted = 0;
   /** The line a record starts on, moving past its text (and the breaks a cut took out of it). */
   const startOf = (raw: string | undefined): number => {
-    const start = line + breaks(LEADING_BREAKS.exec(raw ?? '')?.[0]);
-    line += breaks(raw) + guard.cutsIn(raw ?? '').reduce((n, c) => n + c.breaks, 0);
+    if (raw === undefined) return line;
+    const start = line + breaks(raw, 0, afterLeadingBreaks(raw));
+    line += breaks(raw) + (guard.hasCut(raw) ? guard.cutsIn(raw).reduce((n, c) => n + c.breaks, 0) : 0);
     return start;
   };
   const next = async () => {
@@ -267,10 +311,12 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
   const header = first.value[0]!;
   emitted++;
   let columns: Column[];
+  let layout: IdentifierLayout;
   try {
     if (guard.cutsIn(header.raw ?? '').length) throw new UsageError(`the CSV header row is larger than ${maxRecordBytes} bytes`);
     columns = csvColumns(header.record, operation, identifier, reading);
     startOf(header.raw);
+    layout = identifierLayout(columns);
   } catch (error) {
     close();
     throw error;
@@ -299,7 +345,7 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
           continue;
         }
         // Most rows are plain (all ASCII, nothing cut): they take the short way.
-        const plain = raw !== undefined && !NON_ASCII.test(raw) && !guard.hasCut(raw) ? plainCsvItem(columns, record, operation, identifier) : undefined;
+        const plain = raw !== undefined && !NON_ASCII.test(raw) && !guard.hasCut(raw) ? plainCsvItem(columns, record, operation, identifier, layout) : undefined;
         const { item, failure, identifiedBy } = plain ?? csvItem(columns, record, operation, identifier, guard, maxRecordBytes);
         rows.push(failure ? { index: index++, line: start, item, failure } : { index: index++, line: start, item, identifiedBy, text: raw });
       }
@@ -321,8 +367,8 @@ export async function csvSource(file: string, options: CsvOptions): Promise<Sour
     }
   })();
   /** A record's item again from its raw text (a record that read well before, so it reads the same). */
-  const itemOf = (raw: string): unknown => {
-    const [record] = parseCsvText(Buffer.from(raw, 'latin1'), parsing) as string[][];
+  const itemOf = (raw: string | undefined): unknown => {
+    const [record] = parseCsvText(Buffer.from(raw ?? '', 'latin1'), parsing) as string[][];
     return csvItem(columns, record ?? [], operation, identifier, guard, maxRecordBytes).item;
   };
   return { chunks, rows: rowsOfChunks(chunks), itemOf, bytesRead: () => decode?.bytesIn ?? guard.bytesIn, close };

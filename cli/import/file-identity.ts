@@ -3,7 +3,7 @@
 // the file it was written for. Reading the file once more costs little next to the import
 // (hashing runs at several hundred MB/s; sending runs at a few MB/s).
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { readAhead } from './read-ahead.js';
 
 export interface FileIdentity {
   sha256: Buffer;
@@ -17,19 +17,14 @@ export class StoppedBeforeSending extends Error {}
 export async function fileIdentity(file: string, stop?: AbortSignal): Promise<FileIdentity> {
   const hash = createHash('sha256');
   let bytes = 0;
-  // One buffer, read into again and again: no garbage for the GC to catch up with on a large file.
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
-  const handle = await open(file, 'r');
-  try {
-    for (;;) {
-      if (stop?.aborted) throw new StoppedBeforeSending('stopped while reading the file, before anything was sent');
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      bytes += bytesRead;
-    }
-  } finally {
-    await handle.close();
+  // Two buffers read into again and again (no garbage for the GC to catch up with on a large
+  // file), the next megabyte read while this one is hashed.
+  const stopped = () => new StoppedBeforeSending('stopped while reading the file, before anything was sent');
+  if (stop?.aborted) throw stopped();
+  for await (const chunk of readAhead(file, { chunkBytes: 1024 * 1024 })) {
+    if (stop?.aborted) throw stopped();
+    hash.update(chunk);
+    bytes += chunk.length;
   }
   const sha256 = hash.digest();
   return { sha256, sha256Hex: sha256.toString('hex'), bytes };

@@ -14,10 +14,13 @@ export type Outcome = 'accepted' | 'failed' | 'possibly_processed';
 export interface Entry {
   line: number;
   identifiedBy: IdentifierColumn | undefined;
-  /** Position among the file's items, and the item as read (for the failed file): itself, or the text it is read again from. */
+  /** Position among the file's items, and the item as read (for the failed file): itself, or what it is read again from (Row). */
   index: number;
   item: unknown;
   text: string | undefined;
+  /** Where the item's line is in the file, -1 when it is not read again from there. */
+  at: number;
+  length: number;
   /** Whether the import gave the item an event id: the file's stable id for its line, made again when needed. */
   gaveId: boolean;
   /** Reported not accepted (failed, or possibly processed) by the bulk sender. */
@@ -59,8 +62,8 @@ export class SettlementLedger {
     return this.open.length - this.head;
   }
 
-  add(line: number, identifiedBy: IdentifierColumn | undefined, index: number, item: unknown, text?: string, gaveId = false): Entry {
-    const entry: Entry = { line, identifiedBy, index, item, text, gaveId, reported: false, outcome: undefined, final: false };
+  add(line: number, identifiedBy: IdentifierColumn | undefined, index: number, item: unknown, text?: string, at = -1, length = 0, gaveId = false): Entry {
+    const entry: Entry = { line, identifiedBy, index, item, text, at, length, gaveId, reported: false, outcome: undefined, final: false };
     this.open.push(entry);
     this.lastLine = line;
     return entry;

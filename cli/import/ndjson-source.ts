@@ -2,8 +2,9 @@
 // at MAX_LINE_BYTES) are held. Lines are split on bytes, and a line that is not UTF-8 is refused
 // naming the byte where it goes wrong: a decoder that replaced it would import `caf�`. The rows
 // of each read chunk come as one array, so the import loop takes a chunk per await, not a row.
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { checkedItem, isObject, rowsOf, type Row, type Source } from './operations.js';
+import { readAhead } from './read-ahead.js';
 import { firstInvalidUtf8, isUtf8, lossyText } from './utf8.js';
 
 /** A line longer than this cannot be an item (each is under 32 KB); it is reported, not buffered. */
@@ -57,37 +58,16 @@ export interface NdjsonOptions {
 export function ndjsonSource(file: string, options: NdjsonOptions): Source & { counted(): { lines: number; items: number } } {
   const { range } = options;
   let bytes = 0; // read so far by this source (a shard counts from its start)
-  /**
-   * The file (or the range of it) in reads of READ_BYTES into one buffer, read into again and
-   * again: a new buffer per read would be memory outside the heap that only a full collection
-   * gives back. Each read is used up before the next one overwrites it (what outlives it is copied).
-   */
-  async function* reads(): AsyncGenerator<Buffer> {
-    const end = range?.end ?? Infinity;
-    let position = range?.start ?? 0;
-    if (position >= end) return; // an empty range: a shard of a file too small to have a line in it
-    const handle = await open(file, 'r');
-    try {
-      const buffer = Buffer.allocUnsafe(READ_BYTES);
-      for (;;) {
-        const want = Math.min(READ_BYTES, end - position);
-        if (want <= 0) return;
-        const { bytesRead } = await handle.read(buffer, 0, want, position);
-        if (bytesRead === 0) return;
-        position += bytesRead;
-        yield buffer.subarray(0, bytesRead);
-      }
-    } finally {
-      await handle.close();
-    }
-  }
   let line = (range?.firstLine ?? 1) - 1;
   let index = range?.firstIndex ?? 0;
   const chunks = (async function* (): AsyncGenerator<Row[]> {
     const { keys, skipThrough = 0, maxLineBytes = MAX_LINE_BYTES } = options;
     let tooLong = false; // inside a line past maxLineBytes: skip to its end
-    /** One line's text (a line ending's \r included) as a row; undefined for a blank or skipped line. */
-    const row = (text: string): Row | undefined => {
+    /**
+     * One line's text (a line ending's \r included) as a row, `at` and `length` the line's bytes in
+     * the file; undefined for a blank or skipped line.
+     */
+    const row = (text: string, at: number, length: number): Row | undefined => {
       line++;
       if (tooLong) {
         tooLong = false;
@@ -98,7 +78,7 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source & { c
       if (!trimmed) return undefined; // a blank line is no item
       if (line <= skipThrough) return void index++;
       const { item, failure } = ndjsonItem(trimmed, keys);
-      return failure ? { index: index++, line, item, failure } : { index: index++, line, item, text: trimmed };
+      return failure ? { index: index++, line, item, failure } : { index: index++, line, item, at, length };
     };
     const notUtf8 = (lineBytes: Buffer): Row | undefined => {
       line++;
@@ -109,24 +89,31 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source & { c
         failure: { reason: 'invalid_utf8', message: `line ${line} is not UTF-8: byte ${at.byte} (character ${at.char}) of the line starts an invalid sequence; save the file as UTF-8` },
       };
     };
-    /** The rows of `region`'s lines: the text before each newline in it, and the text after the last one. */
-    function lines(region: Buffer): Row[] {
+    /**
+     * The rows of `region`'s lines (the text before each newline in it, and the text after the
+     * last one); `regionAt`: where the region starts in the file.
+     */
+    function lines(region: Buffer, regionAt: number): Row[] {
       const rows: Row[] = [];
       if (isUtf8(region)) {
-        // The common case: decode the whole region once and cut it into lines as text.
+        // The common case: decode the whole region once and cut it into lines as text. In ASCII
+        // text a character is a byte, so a line's place in the text is its place in the file.
         const text = region.toString('utf8');
-        for (let start = 0; ;) {
-          const end = text.indexOf('\n', start);
-          const next = row(end === -1 ? text.slice(start) : text.slice(start, end));
-          if (next) rows.push(next);
-          if (end === -1) return rows;
-          start = end + 1;
+        if (text.length === region.length) {
+          for (let start = 0; ;) {
+            const end = text.indexOf('\n', start);
+            const stop = end === -1 ? text.length : end;
+            const next = row(text.slice(start, stop), regionAt + start, stop - start);
+            if (next) rows.push(next);
+            if (end === -1) return rows;
+            start = end + 1;
+          }
         }
       }
       for (let start = 0; ;) {
         const end = region.indexOf(NEWLINE, start);
         const bytesOfLine = end === -1 ? region.subarray(start) : region.subarray(start, end);
-        const next = tooLong || isUtf8(bytesOfLine) ? row(bytesOfLine.toString('utf8')) : notUtf8(bytesOfLine);
+        const next = tooLong || isUtf8(bytesOfLine) ? row(bytesOfLine.toString('utf8'), regionAt + start, bytesOfLine.length) : notUtf8(bytesOfLine);
         if (next) rows.push(next);
         if (end === -1) return rows;
         start = end + 1;
@@ -134,47 +121,64 @@ export function ndjsonSource(file: string, options: NdjsonOptions): Source & { c
     }
 
     let rest: Buffer | undefined; // the start of a line whose end has not been read yet
-    const keepRest = (tail: Buffer) => {
+    let restAt = 0; // where it starts in the file
+    const keepRest = (tail: Buffer, at: number) => {
       if (tooLong || tail.length > maxLineBytes) {
         tooLong = true; // drop it: only its line number matters
         rest = undefined;
       } else {
-        rest = tail.length ? Buffer.from(tail) : undefined; // a copy: the read buffer is read into again
+        if (!rest) restAt = at;
+        rest = tail.length ? Buffer.from(tail) : undefined; // a copy: the read's buffer is read into again
       }
     };
-    for await (const chunk of reads()) {
+    let chunkAt = range?.start ?? 0; // where the chunk read starts in the file
+    for await (const chunk of readAhead(file, { start: chunkAt, end: range?.end ?? Infinity, chunkBytes: READ_BYTES })) {
       bytes += chunk.length;
+      const at = chunkAt;
+      chunkAt += chunk.length;
       let from = 0;
       if (rest || tooLong) {
         // The line begun in an earlier chunk: joined with its end (only that line is copied).
         const end = chunk.indexOf(NEWLINE);
         if (end === -1) {
-          keepRest(rest ? Buffer.concat([rest, chunk]) : chunk);
+          keepRest(rest ? Buffer.concat([rest, chunk]) : chunk, at);
           continue;
         }
         const head = chunk.subarray(0, end);
         const line = tooLong || !rest ? head : Buffer.concat([rest, head]);
+        const lineAt = tooLong || !rest ? at : restAt;
         rest = undefined;
-        const joined = lines(line);
+        const joined = lines(line, lineAt);
         if (joined.length) yield joined;
         from = end + 1;
       }
       const lastNewline = chunk.lastIndexOf(NEWLINE);
       if (lastNewline < from) {
-        keepRest(chunk.subarray(from));
+        keepRest(chunk.subarray(from), at + from);
         continue;
       }
-      const rows = lines(chunk.subarray(from, lastNewline));
-      keepRest(chunk.subarray(lastNewline + 1)); // the text after the last newline starts the next line
+      const rows = lines(chunk.subarray(from, lastNewline), at + from);
+      keepRest(chunk.subarray(lastNewline + 1), at + lastNewline + 1); // the text after the last newline starts the next line
       if (rows.length) yield rows;
     }
     if (rest || tooLong) {
-      const last = lines(rest ?? Buffer.alloc(0));
+      const last = lines(rest ?? Buffer.alloc(0), restAt);
       if (last.length) yield last;
     }
   })();
-  return {
-    chunks, rows: rowsOf(chunks), itemOf: (text) => ndjsonItem(text, options.keys).item,
-    bytesRead: () => bytes, close: () => void chunks.return(undefined), counted: () => ({ lines: line, items: index }),
+  // A row's item read again from the file, only for an item that failed after it was sent: the
+  // import keeps where each line is rather than the line, or the item, while its batch is out.
+  let fd: number | undefined;
+  const itemOf = (_text: string | undefined, at: number, length: number): unknown => {
+    fd ??= openSync(file, 'r');
+    const line = Buffer.alloc(length);
+    readSync(fd, line, 0, length, at);
+    return ndjsonItem(line.toString('utf8').trim(), options.keys).item;
   };
+  const close = () => {
+    void chunks.return(undefined);
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return { chunks, rows: rowsOf(chunks), itemOf, bytesRead: () => bytes, close, counted: () => ({ lines: line, items: index }) };
 }

@@ -44,11 +44,15 @@ export interface Row {
   /** The identifier column a CSV row was identified by. */
   identifiedBy?: IdentifierColumn;
   /**
-   * The text the item was read from (NDJSON), when Source.itemOf can read it again: the import
-   * keeps this rather than the item while the item's batch is out, and reads the item again only
-   * if it fails (a short string kept alive costs the garbage collector far less than an object tree).
+   * What Source.itemOf reads the item again from: the CSV record's raw text, or where the NDJSON
+   * line is in the file (`at`, `length`). The import keeps this rather than the item while the
+   * item's batch is out, and reads the item again only if it fails: a number or a short string
+   * kept alive costs the garbage collector far less than an object tree (or, for a line cut from
+   * a read, the whole read it was cut from).
    */
   text?: string;
+  at?: number;
+  length?: number;
 }
 
 /** Rows of the file, read lazily from after `skipThrough`; close() releases the file when they are never read. */
@@ -57,8 +61,8 @@ export interface Source {
   chunks: AsyncIterable<Row[]>;
   /** The same rows one by one; read either this or `chunks`, not both. */
   rows: AsyncIterable<Row>;
-  /** A row's item again, from its `text`. */
-  itemOf?(text: string): unknown;
+  /** A row's item again, from its `text`, or from its bytes at `at` in the file (-1: none). */
+  itemOf?(text: string | undefined, at: number, length: number): unknown;
   /** Bytes of the file read so far (for progress). */
   bytesRead(): number;
   close(): void;

@@ -271,8 +271,8 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
   const eventIds = new StableEventIds(identity.sha256);
   // Ids made again for failed records, apart, so the loop's keystream block stays where it is.
   const failedIds = new StableEventIds(identity.sha256);
-  const writeFailure = (entry: Pick<Entry, 'line' | 'index' | 'item' | 'text' | 'gaveId'>, failure: Omit<BulkFailure<unknown>, 'ref'>) => {
-    const item = entry.text !== undefined && source.itemOf ? source.itemOf(entry.text) : entry.item;
+  const writeFailure = (entry: Pick<Entry, 'line' | 'index' | 'item' | 'text' | 'at' | 'length' | 'gaveId'>, failure: Omit<BulkFailure<unknown>, 'ref'>) => {
+    const item = (entry.text !== undefined || entry.at !== -1) && source.itemOf ? source.itemOf(entry.text, entry.at, entry.length) : entry.item;
     failed.write({
       line: entry.line, index: entry.index, reason: failure.reason,
       ...(failure.field ? { field: failure.field } : {}), message: failure.message,
@@ -369,9 +369,11 @@ export async function importFile(registry: Registry, options: ImportOptions): Pr
           const item = row.item as Item;
           // Events get an id from the file's content and their line, unless the file gives one.
           const id = givesIds && item.id === undefined ? eventIds.idFor(row.line) : undefined;
-          // The entry keeps the line's text, not the item, when the item can be read from it again.
-          const kept = row.text !== undefined && source.itemOf ? undefined : item;
-          const entry = ledger.add(row.line, row.identifiedBy ?? identifierOf(item), row.index, kept, row.text, id !== undefined);
+          // The entry keeps where the item can be read again from (its text, or its place in the file), not the item.
+          const again = (row.text !== undefined || row.at !== undefined) && source.itemOf !== undefined;
+          const entry = again
+            ? ledger.add(row.line, row.identifiedBy ?? identifierOf(item), row.index, undefined, row.text, row.at ?? -1, row.length ?? 0, id !== undefined)
+            : ledger.add(row.line, row.identifiedBy ?? identifierOf(item), row.index, item, undefined, -1, 0, id !== undefined);
           const wait = sender.add(item, entry, id);
           if (wait) await wait;
         }

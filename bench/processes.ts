@@ -3,7 +3,8 @@
 // meanwhile; and a Redis for the scaling runs, when one answers or redis-server can be started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import { answersPing } from '../test/redis.js';
 
 export interface ProcessRun {
   code: number | null;
@@ -53,22 +54,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-function answersPing(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379) });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      clearTimeout(timer);
-      resolve(answer);
-    };
-    const timer = setTimeout(() => done(false), 500);
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
 }
 
 export interface BenchRedis {

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import type { LocalHost } from '../host/start.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape the page shows
-type PageJson = any;
+export type PageJson = any;
 
 export interface Shown {
   ok: boolean;

@@ -14,7 +14,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConnectors } from '../runtime/index.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { startLocalHost, type LocalHost } from '../host/start.js';
-import { formBehaviour, sandboxReader } from './form-behaviour.js';
+import { checkReport } from '../test/check-report.js';
+import { formBehaviour, sandboxReader, type Shown } from './form-behaviour.js';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 // The README's pictures are tracked: a run rewrites them only when asked (`npm run test:browser
@@ -24,14 +25,8 @@ const UPDATE_SCREENSHOTS = process.argv.includes('--update-screenshots') || ['1'
 const SCREENSHOTS = UPDATE_SCREENSHOTS ? join(packageRoot(), 'docs', 'screenshots') : join(packageRoot(), 'test-browser', 'output');
 const started = performance.now();
 
-let passed = 0;
-let failed = 0;
-function check(name: string, ok: boolean, detail?: string): boolean {
-  if (ok) passed += 1;
-  else failed += 1;
-  process.stdout.write(`${ok ? 'ok' : 'not ok'} - ${name}${!ok && detail ? `\n    ${detail}` : ''}\n`);
-  return ok;
-}
+const report = checkReport();
+const { check } = report;
 function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
@@ -65,18 +60,6 @@ async function selectOperation(page: Page, op: string): Promise<void> {
 
 let callCount = 0;
 /** JSON read back from the page, explored freely by the checks below. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape the page shows
-type PageJson = any;
-
-interface Shown {
-  ok: boolean;
-  status: string;
-  requestLine: string;
-  output: PageJson;
-  error: PageJson;
-  request: PageJson;
-}
-
 /** Clicks Run (or Dry run) and reads what the debug panel then shows for that call. */
 async function runAndRead(page: Page, button: 'run' | 'dry-run' = 'run'): Promise<Shown> {
   callCount += 1;
@@ -144,8 +127,8 @@ async function renderEveryForm(page: Page, watch: ConsoleWatch, expected: string
       // Each form is one check; only the ones that fail are printed.
       if (unsupported.length === 0 && problems.length === 0) {
         rendered += 1;
-        passed += 1;
-      } else check(`form of ${op} renders`, false, [...unsupported.map((u) => `unsupported field: ${u}`), ...problems].join('\n    '));
+        report.passQuietly();
+      } else check(`form of ${op} renders`, false, [...unsupported.map((u) => `unsupported field: ${u}`), ...problems].join('\n'));
     } catch (error) {
       check(`form of ${op} renders`, false, (error as Error).message.split('\n')[0]);
     }
@@ -485,8 +468,8 @@ async function main(): Promise<number> {
     rmSync(webOutDir, { recursive: true, force: true });
   }
   process.stdout.write(`# screenshots${UPDATE_SCREENSHOTS ? ' (the tracked ones, updated)' : ' (docs/screenshots/ unchanged; --update-screenshots rewrites them)'}: ${['operation-list.png', 'filled-form.png', 'trigger.png'].map((file) => join(SCREENSHOTS, file)).join(', ')}\n# took ${seconds(started)}\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
+  process.stdout.write(`${report.summary()}\n`);
+  return report.failed === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../runtime/package-root.js';
+import { checkReport } from '../test/check-report.js';
 
 const run = promisify(execFile);
 const root = packageRoot();
@@ -20,14 +21,8 @@ const work = mkdtempSync(join(tmpdir(), 'cio-consumer-'));
 const project = join(work, 'host-project');
 const started = performance.now();
 
-let passed = 0;
-let failed = 0;
-function check(name: string, ok: boolean, detail?: string): boolean {
-  if (ok) passed += 1;
-  else failed += 1;
-  process.stdout.write(`${ok ? 'ok' : 'not ok'} - ${name}${!ok && detail ? `\n    ${detail.split('\n').slice(0, 12).join('\n    ')}` : ''}\n`);
-  return ok;
-}
+const report = checkReport({ maxDetailLines: 12 });
+const { check } = report;
 
 /** Runs a command in the host project; never throws, hands back what it printed and its exit code. */
 async function sh(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -222,5 +217,5 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-process.stdout.write(`consumer test: ${((performance.now() - started) / 1000).toFixed(1)} s\n${passed} passed, ${failed} failed\n`);
-process.exit(failed > 0 ? 1 : 0);
+process.stdout.write(`consumer test: ${((performance.now() - started) / 1000).toFixed(1)} s\n${report.summary()}\n`);
+process.exit(report.failed > 0 ? 1 : 0);

@@ -51,6 +51,7 @@ beforeAll(async () => {
 describe('every operation the sandbox serves', () => {
   let sandbox: Sandbox;
   let api: ReturnType<typeof client>;
+  let sharedPreparations: ReturnType<typeof examplePreparations>;
   let manualSegment: number;
   const definitions = new Map(loadManifest().map((c) => [c.name, c]));
   const served = servedOperations();
@@ -63,6 +64,7 @@ describe('every operation the sandbox serves', () => {
     // The App limit stays on, sized for a suite that calls about two hundred operations a second.
     sandbox = await startSandbox({ rateLimit: { requests: 10_000, windowMs: 1000 }, broadcastTriggerIntervalMs: 0, stateFile, compactAfterBytes: 64 * 1024 });
     api = client(sandbox);
+    sharedPreparations = examplePreparations(api.ok);
     manualSegment = (await api.ok(APP, 'create_manual_segment', { name: 'Sweep members' }) as { segment: { id: number } }).segment.id;
   });
   afterAll(() => sandbox.close());
@@ -72,12 +74,9 @@ describe('every operation the sandbox serves', () => {
 
   const deliveryTo42 = async () => (await api.ok(APP, 'send_transactional_email', { identifiers: { id: '42' }, content: { transactional_message_id: 3 }, message_data: { link: 'https://acme.example/reset' } })).delivery_id as string;
   const cioIdOf42 = async () => ((await api.ok(APP, 'get_customer_attributes', { customer: { id: '42' } })).customer as { identifiers: { cio_id: string } }).identifiers.cio_id;
-  const collection = async () => ((await api.ok(APP, 'create_collection', { name: 'rows', source: { data: [{ code: 'A' }] } })).collection as { id: number }).id;
-  const webhook = async (connector: string) => (await api.ok(connector, 'create_reporting_webhook', { name: 'Feed', endpoint: 'https://hooks.acme.example/cio', events: ['email_sent'] })).id as number;
-  const newsletter = async () => ((await api.ok(APP, 'create_newsletter', { name: 'Draft', recipients: { segment: { id: 8 } }, content: { type: 'email', subject: 'Hi', body: '<p>Hi</p>' } })).newsletter as { id: number }).id;
-  const trigger = async (audience: Input) => (await api.ok(APP, 'trigger_broadcast', { broadcast_id: 12, audience })).id as number;
 
-  /** Where an example names something that must first exist (or must not be a shared fixture), make it. */
+  /** Where an example names something that must first exist (or must not be a shared fixture), make
+   * it; the other operations take the preparations they share with the example sweep (sandbox-examples.ts). */
   const prepare: Record<string, (input: Input, connector: string) => Promise<Input>> = {
     delete_customer: async (input) => {
       await api.ok(TRACK, 'create_or_update_customer', { identifier: 'to-delete' });
@@ -91,21 +90,6 @@ describe('every operation the sandbox serves', () => {
     report_delivery_metric: async (input) => ({ ...input, delivery_id: await deliveryTo42() }),
     report_push_metric: async (input) => ({ ...input, delivery_id: await deliveryTo42() }),
     delete_object_relationships: async (input) => ({ ...input, relationships: [{ identifiers: { id: '42' } }, { identifiers: { cio_id: await cioIdOf42() } }] }),
-    get_broadcast_trigger_status: async (input) => ({ ...input, trigger_id: await trigger({}) }),
-    list_broadcast_trigger_errors: async (input) => ({ ...input, trigger_id: await trigger({ ids: ['42', 'nobody'] }) }),
-    delete_segment: async (input, connector) => ({ ...input, segment_id: ((await api.ok(connector, 'create_manual_segment', { name: 'Doomed' })).segment as { id: number }).id }),
-    get_message: async (input) => ({ ...input, message_id: await deliveryTo42() }),
-    get_archived_message: async (input) => ({ ...input, message_id: await deliveryTo42() }),
-    delete_newsletter: async (input) => ({ ...input, newsletter_id: await newsletter() }),
-    add_newsletter_translation: async (input) => ({ ...input, newsletter_id: await newsletter() }),
-    get_collection: async (input) => ({ ...input, collection_id: await collection() }),
-    update_collection: async (input) => ({ ...input, collection_id: await collection() }),
-    delete_collection: async (input) => ({ ...input, collection_id: await collection() }),
-    get_collection_content: async (input) => ({ ...input, collection_id: await collection() }),
-    update_collection_content: async (input) => ({ ...input, collection_id: await collection() }),
-    get_reporting_webhook: async (input, connector) => ({ ...input, webhook_id: await webhook(connector) }),
-    update_reporting_webhook: async (input, connector) => ({ ...input, webhook_id: await webhook(connector) }),
-    delete_reporting_webhook: async (input, connector) => ({ ...input, webhook_id: await webhook(connector) }),
   };
 
   it('lists only operations its connectors have, and every connector has some', () => {
@@ -126,7 +110,7 @@ describe('every operation the sandbox serves', () => {
     if (fixturesStale || connector === TRACK) await fixtures();
     fixturesStale = connector === TRACK;
     // What this table does not prepare, the shared preparations (sandbox-examples.ts) do.
-    const shared = examplePreparations(api.ok)[name];
+    const shared = sharedPreparations[name];
     const input = prepare[name] ? await prepare[name](structuredClone(example.input), connector) : shared ? await shared(structuredClone(example.input), connector, 0) : structuredClone(example.input);
     const output = await api.ok(connector, name, input);
 

@@ -305,7 +305,7 @@ export function reindexActivity(state: State, activity: Activity): void {
 
 // Records (records.ts) and ESP suppressions.
 
-interface RecordTypes {
+export interface RecordTypes {
   files: HostedFile;
   exports: ExportJob;
   imports: ImportJob;

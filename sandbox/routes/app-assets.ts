@@ -8,7 +8,7 @@ import type { Context, Route } from '../router.js';
 import type { UploadedFile } from '../multipart.js';
 import { fileUrl, removeFile, storeFile } from '../model/files.js';
 import { recordById, removeRecords } from '../model/indexes.js';
-import { appFail, intParam, objectBody, requireString } from './common.js';
+import { appFail, intParam, objectBody, recordFromPath, requireString } from './common.js';
 import { foldersCovered, pageOf, queryFlag, wouldLoop } from './page.js';
 
 const ACCEPTED_TYPES = ['image/bmp', 'image/jpeg', 'image/jpg', 'image/png', 'image/gif', 'application/pdf'];
@@ -68,12 +68,6 @@ function upload(ctx: Context) {
   return ok({ asset: assetView(ctx, asset) });
 }
 
-function assetFromPath(ctx: Context): Asset {
-  const id = intParam(ctx, 'asset_id');
-  const asset = recordById(ctx.state, 'assets', id);
-  if (!asset) throw appError(404, `asset ${id} not found`);
-  return asset;
-}
 
 /** name and parent_folder_id, at least one of them (the file's bytes cannot change). */
 function moveOrRename<T extends { name: string; parent_folder_id: number | null; updated: number }>(ctx: Context, item: T, folderId?: number) {
@@ -112,12 +106,12 @@ export const appAssetRoutes: Route[] = [
   { method: 'GET', path: '/assets/folders', operations: ['list_asset_folders'], handle: (ctx) => ok(listed(ctx, ctx.state.asset_folders.map(folderView), 'folders')) },
   { method: 'POST', path: '/assets/files', operations: ['upload_asset'], handle: upload },
   { method: 'POST', path: '/assets/folders', operations: ['create_asset_folder'], handle: createFolder },
-  { method: 'GET', path: '/assets/files/{asset_id}', operations: ['get_asset'], handle: (ctx) => ok({ asset: assetView(ctx, assetFromPath(ctx)) }) },
-  { method: 'PUT', path: '/assets/files/{asset_id}', operations: ['update_asset'], handle: (ctx) => moveOrRename(ctx, assetFromPath(ctx)) },
+  { method: 'GET', path: '/assets/files/{asset_id}', operations: ['get_asset'], handle: (ctx) => ok({ asset: assetView(ctx, recordFromPath(ctx, 'assets', 'asset_id', 'asset')) }) },
+  { method: 'PUT', path: '/assets/files/{asset_id}', operations: ['update_asset'], handle: (ctx) => moveOrRename(ctx, recordFromPath(ctx, 'assets', 'asset_id', 'asset')) },
   {
     method: 'DELETE', path: '/assets/files/{asset_id}', operations: ['delete_asset'],
     handle: (ctx) => {
-      const asset = assetFromPath(ctx);
+      const asset = recordFromPath(ctx, 'assets', 'asset_id', 'asset');
       removeRecords(ctx.state, 'assets', [asset]);
       removeFile(ctx.state, asset.file_id);
       return noContent();

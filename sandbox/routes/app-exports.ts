@@ -9,7 +9,7 @@ import { fileUrl } from '../model/files.js';
 import { recordById } from '../model/indexes.js';
 import { personMatches, type Filter } from '../model/filters.js';
 import { inSegment } from '../model/segments.js';
-import { appFail, intParam, objectBody } from './common.js';
+import { appFail, objectBody, recordFromPath } from './common.js';
 
 const DAY = 86_400;
 const METRICS = ['created', 'attempted', 'sent', 'delivered', 'opened', 'clicked', 'converted', 'bounced', 'spammed', 'unsubscribed', 'dropped', 'failed', 'undeliverable'];
@@ -20,12 +20,6 @@ function attributeList(value: unknown): string[] | undefined {
   return value as string[];
 }
 
-function exportFromPath(ctx: Context) {
-  const id = intParam(ctx, 'export_id');
-  const job = recordById(ctx.state, 'exports', id);
-  if (!job) throw appError(404, `export ${id} not found`);
-  return job;
-}
 
 function exportCustomers(ctx: Context) {
   const body = objectBody(ctx, appFail);
@@ -77,7 +71,7 @@ function exportDeliveries(ctx: Context) {
 }
 
 function download(ctx: Context) {
-  const job = exportFromPath(ctx);
+  const job = recordFromPath(ctx, 'exports', 'export_id', 'export');
   const file = recordById(ctx.state, 'files', job.file_id);
   if (job.status !== 'done' || !file) throw appError(400, `export ${job.id} has no file to download`);
   job.downloads++;
@@ -88,7 +82,7 @@ export const appExportRoutes: Route[] = [
   { method: 'GET', path: '/exports', operations: ['list_exports'], handle: (ctx) => ok({ exports: ctx.state.exports.map(exportView) }) },
   { method: 'POST', path: '/exports/customers', operations: ['export_customers'], handle: exportCustomers },
   { method: 'POST', path: '/exports/deliveries', operations: ['export_deliveries'], handle: exportDeliveries },
-  { method: 'GET', path: '/exports/{export_id}', operations: ['get_export'], handle: (ctx) => ok({ export: exportView(exportFromPath(ctx)) }) },
+  { method: 'GET', path: '/exports/{export_id}', operations: ['get_export'], handle: (ctx) => ok({ export: exportView(recordFromPath(ctx, 'exports', 'export_id', 'export')) }) },
   // Each download is counted on the export (`downloads`), so this GET is a change.
   { method: 'GET', path: '/exports/{export_id}/download', operations: ['download_export'], changes: true, handle: download },
 ];

@@ -7,9 +7,8 @@ import { appError, ok } from '../reply.js';
 import type { Context, Route } from '../router.js';
 import { createExport } from '../model/exports.js';
 import { readUrl } from '../model/files.js';
-import { recordById } from '../model/indexes.js';
 import { runImport, type RowOutcome } from '../model/imports.js';
-import { appFail, intParam, objectBody, requireString } from './common.js';
+import { appFail, objectBody, recordFromPath, requireString } from './common.js';
 
 const TYPES = ['people', 'event', 'object', 'relationship'] as const;
 const IDENTIFIERS: Record<string, string[]> = { people: ['id', 'email'], event: ['id', 'email'], relationship: ['id', 'email', 'cio_id'] };
@@ -82,14 +81,8 @@ function create(ctx: Context) {
   return ok({ import: importView(ctx, job) });
 }
 
-function importFromPath(ctx: Context): ImportJob {
-  const id = intParam(ctx, 'import_id');
-  const job = recordById(ctx.state, 'imports', id);
-  if (!job) throw appError(404, `import ${id} not found`);
-  return job;
-}
 
 export const appImportRoutes: Route[] = [
   { method: 'POST', path: '/imports', operations: ['create_import'], handle: create },
-  { method: 'GET', path: '/imports/{import_id}', operations: ['get_import'], handle: (ctx) => ok({ import: importView(ctx, importFromPath(ctx)) }) },
+  { method: 'GET', path: '/imports/{import_id}', operations: ['get_import'], handle: (ctx) => ok({ import: importView(ctx, recordFromPath(ctx, 'imports', 'import_id', 'import')) }) },
 ];

@@ -1,9 +1,10 @@
 // Small readers shared by the route modules: the body as an object, numeric path parameters,
-// a person addressed by the App API's `id_type`.
+// a person addressed by the App API's `id_type`, a record named by its numeric ID in the path.
 import { appError, type ApiError } from '../reply.js';
 import type { Context } from '../router.js';
 import type { Person } from '../state.js';
 import { findPerson, type IdKind } from '../model/people.js';
+import { recordById, type RecordKind, type RecordTypes } from '../model/indexes.js';
 
 export type Fail = (message: string) => ApiError;
 
@@ -35,6 +36,14 @@ export function personFromPath(ctx: Context, param = 'customer_id'): Person {
   const person = findPerson(ctx.state, kind, value);
   if (!person) throw appError(404, `no person has ${kind} ${value}`);
   return person;
+}
+
+/** The record of `kind` whose ID is the path's `param` (a whole number); 404 naming `noun` when there is none. */
+export function recordFromPath<K extends RecordKind>(ctx: Context, kind: K, param: string, noun: string): RecordTypes[K] {
+  const id = intParam(ctx, param);
+  const record = recordById(ctx.state, kind, id);
+  if (!record) throw appError(404, `${noun} ${id} not found`);
+  return record;
 }
 
 export function queryNumber(ctx: Context, name: string): number | undefined {
